@@ -1,0 +1,74 @@
+"""toyloop: asyncio's event loop, rebuilt in readable Python, one chapter at a time.
+
+The modules follow the tutorial's chapters, each importing only earlier ones:
+
+* ``clock``, ``hooks``      -- bottom layer: clocks and instrument hooks
+* ``ch2_futures``           -- Handle, TimerHandle, Future, Task, BaseLoop
+* ``ch3_selectors``         -- SelectorLoop: selectors and sock_* calls
+* ``ch4_threads``           -- ThreadLoop: self-pipe, run_in_executor
+* ``ch5_asyncio``           -- EventLoop: the finished, asyncio-compatible loop
+
+Typical use::
+
+    import toyloop
+    toyloop.run(main())                                   # like asyncio.run
+    asyncio.Runner(loop_factory=toyloop.EventLoop)        # asyncio's own runner
+    toyloop.run(main(), clock=toyloop.VirtualClock())     # sleeps are instant
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from asyncio import events as _events
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from .ch2_futures import (
+    Future,
+    Handle,
+    Task,
+    TimerHandle,
+    current_task,
+    ensure_future,
+    gather,
+    isfuture,
+    sleep,
+    wait_for,
+)
+from .ch4_threads import wrap_future
+from .ch5_asyncio import EventLoop
+from .clock import MonotonicClock, VirtualClock
+
+__all__ = [
+    "EventLoop", "Future", "Handle", "MonotonicClock", "Task", "TimerHandle", "VirtualClock",
+    "current_task", "ensure_future", "gather", "isfuture", "new_event_loop", "run", "sleep",
+    "wait_for", "wrap_future",
+]
+__version__ = "0.1.0"
+
+T = TypeVar("T")
+
+
+def new_event_loop(*, clock: MonotonicClock | VirtualClock | None = None) -> EventLoop:
+    """A fresh toyloop EventLoop (pass ``clock=VirtualClock()`` for instant sleeps)."""
+    return EventLoop(clock=clock)
+
+
+def run(main: Coroutine[Any, Any, T], *, debug: bool | None = None,
+        clock: MonotonicClock | VirtualClock | None = None) -> T:
+    """Run ``main`` on a new toyloop EventLoop and close it: ``asyncio.run`` for toyloop.
+
+    It is ``asyncio.Runner`` with toyloop's loop factory.  Unlike ``asyncio.run``
+    it also works where another loop is already running in this thread -- a
+    Jupyter cell, where ipykernel's loop runs -- by stepping that loop aside
+    for the duration and putting it back afterwards.
+    """
+    outer_loop = _events._get_running_loop()
+    _events._set_running_loop(None)
+    try:
+        factory = functools.partial(EventLoop, clock=clock)
+        with asyncio.Runner(debug=debug, loop_factory=factory) as runner:
+            return runner.run(main)
+    finally:
+        _events._set_running_loop(outer_loop)

@@ -1,0 +1,346 @@
+"""Chapter 3: selectors, sockets and timers -- waiting for I/O and time in one call.
+
+This layer puts a ``selectors.DefaultSelector`` (epoll on Linux) where chapter 2
+only let time pass.  ``_run_once`` is unchanged: its wait phase now calls
+``selector.select(timeout)``, where the timeout is the time to the next timer
+(zero when a callback is ready), and ``_process_events`` turns each ready file
+descriptor into its reader or writer Handle.
+
+It owns ``add_reader``/``remove_reader``/``add_writer``/``remove_writer`` (one
+reader and one writer per fd, kept in the selector key's ``data``) and the
+awaitable socket calls ``sock_recv``, ``sock_recv_into``, ``sock_sendall``,
+``sock_accept`` and ``sock_connect``, each a future completed by a reader or
+writer callback (asyncio: ``selector_events.py``).
+
+Left out versus asyncio: transports (chapter 5), the self-pipe that lets other
+threads wake the selector (chapter 4), host-name resolution in an executor
+(chapter 3 resolves names with a blocking ``getaddrinfo``; chapter 5 moves it
+off the loop), and SSL sockets.
+"""
+
+from __future__ import annotations
+
+import functools
+import selectors
+import socket
+from typing import Any
+
+from .ch2_futures import BaseLoop, Future, Handle
+from .clock import MonotonicClock, VirtualClock
+
+
+class SelectorLoop(BaseLoop):
+    """BaseLoop plus a selector: sockets wake the loop, timers bound the wait."""
+
+    def __init__(self, selector: selectors.BaseSelector | None = None, *,
+                 clock: MonotonicClock | VirtualClock | None = None) -> None:
+        super().__init__(clock=clock)
+        self._selector = selectors.DefaultSelector() if selector is None else selector
+        self._internal_fds = 0  # fds the loop registers for itself (chapter 4's self-pipe)
+
+    def close(self) -> None:
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self.is_closed():
+            return
+        super().close()
+        self._selector.close()
+
+    # -- The wait phase of _run_once ------------------------------------------
+
+    def _select(self, timeout: float | None) -> list:
+        """Block in the selector until an fd is ready or ``timeout`` passes."""
+        sockets_waiting = len(self._selector.get_map()) > self._internal_fds
+        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
+        event_list = self._selector.select(real_timeout)
+        self._clock.idle(timeout, bool(event_list))
+        return event_list
+
+    def _threads_busy(self) -> bool:
+        """Could a worker thread still wake us?  Not before chapter 4."""
+        return False
+
+    def _process_events(self, event_list: list) -> None:
+        """Queue the reader and/or writer Handle of every ready fd."""
+        for key, mask in event_list:
+            fileobj, (reader, writer) = key.fileobj, key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(fileobj)
+                else:
+                    self._ready.append(writer)
+
+    # -- Readers and writers --------------------------------------------------
+
+    def _add_reader(self, fd: Any, callback: Any, *args: Any) -> Handle:
+        """Call ``callback(*args)`` whenever ``fd`` is readable (replaces an old reader)."""
+        self._check_closed()
+        handle = Handle(callback, args, self, None)
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            self._selector.register(fd, selectors.EVENT_READ, (handle, None))
+        else:
+            mask, (reader, writer) = key.events, key.data
+            self._selector.modify(fd, mask | selectors.EVENT_READ, (handle, writer))
+            if reader is not None:
+                reader.cancel()
+        return handle
+
+    def _remove_reader(self, fd: Any) -> bool:
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        mask, (reader, writer) = key.events, key.data
+        mask &= ~selectors.EVENT_READ
+        if not mask:
+            self._selector.unregister(fd)
+        else:
+            self._selector.modify(fd, mask, (None, writer))
+        if reader is not None:
+            reader.cancel()
+            return True
+        return False
+
+    def _add_writer(self, fd: Any, callback: Any, *args: Any) -> Handle:
+        """Call ``callback(*args)`` whenever ``fd`` is writable (replaces an old writer)."""
+        self._check_closed()
+        handle = Handle(callback, args, self, None)
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            self._selector.register(fd, selectors.EVENT_WRITE, (None, handle))
+        else:
+            mask, (reader, writer) = key.events, key.data
+            self._selector.modify(fd, mask | selectors.EVENT_WRITE, (reader, handle))
+            if writer is not None:
+                writer.cancel()
+        return handle
+
+    def _remove_writer(self, fd: Any) -> bool:
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        mask, (reader, writer) = key.events, key.data
+        mask &= ~selectors.EVENT_WRITE
+        if not mask:
+            self._selector.unregister(fd)
+        else:
+            self._selector.modify(fd, mask, (reader, None))
+        if writer is not None:
+            writer.cancel()
+            return True
+        return False
+
+    def add_reader(self, fd: Any, callback: Any, *args: Any) -> None:
+        self._check_callback(callback, "add_reader")
+        self._add_reader(fd, callback, *args)
+
+    def remove_reader(self, fd: Any) -> bool:
+        return self._remove_reader(fd)
+
+    def add_writer(self, fd: Any, callback: Any, *args: Any) -> None:
+        self._check_callback(callback, "add_writer")
+        self._add_writer(fd, callback, *args)
+
+    def remove_writer(self, fd: Any) -> bool:
+        return self._remove_writer(fd)
+
+    # -- Awaitable socket calls -----------------------------------------------
+    # Each one tries the call first (it often succeeds at once), and only on
+    # BlockingIOError parks a future and a reader/writer that retries it.
+    # The future's done callback removes the reader or writer again, so
+    # cancelling the awaiting task leaves nothing registered.
+
+    def _sock_read_done(self, fd: int, fut: Future, handle: Handle | None = None) -> None:
+        # Only remove the reader if it is still ours (not replaced meanwhile).
+        if handle is None or not handle.cancelled():
+            self.remove_reader(fd)
+
+    def _sock_write_done(self, fd: int, fut: Future, handle: Handle | None = None) -> None:
+        if handle is None or not handle.cancelled():
+            self.remove_writer(fd)
+
+    async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
+        """Receive up to ``n`` bytes; ``b''`` means the peer closed its side."""
+        _check_nonblocking(sock)
+        try:
+            return sock.recv(n)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        fd = sock.fileno()
+        handle = self._add_reader(fd, self._sock_recv, fut, sock, n)
+        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+        return await fut
+
+    def _sock_recv(self, fut: Future, sock: socket.socket, n: int) -> None:
+        if fut.done():
+            return  # cancelled while the event was on its way
+        try:
+            data = sock.recv(n)
+        except (BlockingIOError, InterruptedError):
+            return  # spurious wake-up: stay registered
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(data)
+
+    async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
+        """Receive into ``buf``; return the number of bytes written there."""
+        _check_nonblocking(sock)
+        try:
+            return sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        fd = sock.fileno()
+        handle = self._add_reader(fd, self._sock_recv_into, fut, sock, buf)
+        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+        return await fut
+
+    def _sock_recv_into(self, fut: Future, sock: socket.socket, buf: Any) -> None:
+        if fut.done():
+            return
+        try:
+            nbytes = sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(nbytes)
+
+    async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
+        """Send all of ``data``, however many ``send`` calls it takes."""
+        _check_nonblocking(sock)
+        try:
+            n = sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            n = 0
+        if n == len(data):
+            return  # the common case: the kernel took it all at once
+        fut = self.create_future()
+        fd = sock.fileno()
+        pos = [n]  # how much is sent, shared with the writer callback
+        handle = self._add_writer(fd, self._sock_sendall, fut, sock, memoryview(data), pos)
+        fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle=handle))
+        return await fut
+
+    def _sock_sendall(self, fut: Future, sock: socket.socket, view: memoryview,
+                      pos: list[int]) -> None:
+        if fut.done():
+            return
+        start = pos[0]
+        try:
+            n = sock.send(view[start:])
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+            return
+        start += n
+        if start == len(view):
+            fut.set_result(None)
+        else:
+            pos[0] = start  # a partial send: wait until writable again
+
+    async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+        """Accept a connection; the new socket is already non-blocking."""
+        _check_nonblocking(sock)
+        fut = self.create_future()
+        self._sock_accept(fut, sock)
+        return await fut
+
+    def _sock_accept(self, fut: Future, sock: socket.socket) -> None:
+        fd = sock.fileno()
+        try:
+            conn, address = sock.accept()
+            conn.setblocking(False)
+        except (BlockingIOError, InterruptedError):
+            handle = self._add_reader(fd, self._sock_accept, fut, sock)
+            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result((conn, address))
+
+    async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+        """Connect without blocking: start ``connect``, await writability, read SO_ERROR."""
+        _check_nonblocking(sock)
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            address = await self._resolve_address(sock, address)
+        fut = self.create_future()
+        self._sock_connect(fut, sock, address)
+        try:
+            return await fut
+        finally:
+            fut = None  # break a cycle through the exception's traceback
+
+    async def _resolve_address(self, sock: socket.socket, address: Any) -> Any:
+        """A numeric (host, port) as is; a name through getaddrinfo (blocking here)."""
+        host, port = address[:2]
+        try:
+            socket.inet_pton(sock.family, host)
+            return address
+        except (OSError, TypeError):
+            pass
+        infos = socket.getaddrinfo(host, port, family=sock.family, type=sock.type,
+                                   proto=sock.proto)
+        return infos[0][4]
+
+    def _sock_connect(self, fut: Future, sock: socket.socket, address: Any) -> None:
+        fd = sock.fileno()
+        try:
+            sock.connect(address)
+        except (BlockingIOError, InterruptedError):
+            # Connecting in the background; writable means done (or failed).
+            handle = self._add_writer(fd, self._sock_connect_cb, fut, sock, address)
+            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle=handle))
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+
+    def _sock_connect_cb(self, fut: Future, sock: socket.socket, address: Any) -> None:
+        if fut.done():
+            return
+        try:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err != 0:
+                raise OSError(err, f"Connect call failed {address}")
+        except (BlockingIOError, InterruptedError):
+            pass  # not yet: stay registered
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+
+
+def _check_nonblocking(sock: socket.socket) -> None:
+    # asyncio checks this in debug mode only; a blocking socket would freeze the loop.
+    if sock.gettimeout() != 0:
+        raise ValueError("the socket must be non-blocking")
