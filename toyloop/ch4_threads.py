@@ -141,6 +141,8 @@ class ThreadLoop(SelectorLoop):
         if self._default_executor is None:
             return
         future = self.create_future()
+        self._jobs_in_flight += 1  # a thread will answer: a virtual clock must wait for it
+        future.add_done_callback(self._job_done)
         thread = threading.Thread(target=self._do_shutdown, args=(future,))
         thread.start()
         try:
