@@ -185,7 +185,8 @@ class Future:
             else:
                 info.append(f"result={self._result!r}")
         if self._callbacks:
-            info.append("cb=[" + ", ".join(_format_callback(cb) for cb, _ in self._callbacks) + "]")
+            callbacks = ", ".join(_format_callback(cb) for cb, _ in self._callbacks)
+            info.append(f"cb=[{callbacks}]")
         return f"<{type(self).__name__} {' '.join(info)}>"
 
     def __del__(self) -> None:
@@ -381,7 +382,8 @@ class Task(Future):
             self._loop._hooks.call("task_created", self)
 
     def __repr__(self) -> str:
-        info = [self._state.lower(), f"name={self._name!r}", f"coro=<{_coro_location(self._coro)}>"]
+        info = [self._state.lower(), f"name={self._name!r}",
+                f"coro=<{_coro_location(self._coro)}>"]
         if self._state == _FINISHED:
             info.append(f"exception={self._exception!r}" if self._exception is not None
                         else f"result={self._result!r}")
@@ -454,7 +456,7 @@ class Task(Future):
 
     def __step(self, exc: BaseException | None = None) -> None:
         """Run the coroutine to its next ``await`` of a future, then park it."""
-        if self.done():
+        if self._state != _PENDING:
             raise InvalidStateError(f"_step(): already done: {self!r}, {exc!r}")
         # Phase 1: a cancel() that found nothing to cancel becomes the exception to throw.
         if self._must_cancel:
@@ -464,19 +466,11 @@ class Task(Future):
         self._fut_waiter = None
         _enter_task(self._loop, self)  # asyncio.current_task() now answers us
         try:
-            self.__step_run_and_handle_result(exc)
-        finally:
-            _leave_task(self._loop, self)
-            self = None  # break a reference cycle if an exception is being raised
-
-    def __step_run_and_handle_result(self, exc: BaseException | None) -> None:
-        coro = self._coro
-        # Phase 2: resume the coroutine, with a value or an exception.
-        try:
+            # Phase 2: resume the coroutine, with a value or an exception.
             if exc is None:
-                result = coro.send(None)
+                result = self._coro.send(None)
             else:
-                result = coro.throw(exc)
+                result = self._coro.throw(exc)
         # Phase 3: the coroutine finished -- record how.
         except StopIteration as stop:
             if self._must_cancel:
@@ -500,6 +494,9 @@ class Task(Future):
         # Phase 4: it yielded -- decide when to resume it.
         else:
             self._park(result)
+        finally:
+            _leave_task(self._loop, self)
+            self = None  # break a reference cycle if an exception is being raised
 
     def _park(self, result: Any) -> None:
         """The coroutine yielded ``result``: arrange to be woken up."""
@@ -648,8 +645,10 @@ class BaseLoop:
     def call_soon(self, callback: Callable, *args: Any,
                   context: contextvars.Context | None = None) -> Handle:
         """Run ``callback(*args)`` in the next iteration, after those already queued."""
-        self._check_closed()
-        self._check_callback(callback, "call_soon")
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_soon")
         handle = Handle(callback, args, self, context)
         self._ready.append(handle)
         return handle
@@ -742,22 +741,24 @@ class BaseLoop:
         event_list = None
 
         # Phase 4: move timers that are due to the ready queue.
-        end_time = self.time() + self._clock_resolution
-        while scheduled and scheduled[0][0] < end_time:
-            timer = heapq.heappop(scheduled)[2]
-            timer._scheduled = False
-            self._ready.append(timer)
-            if "timer_fired" in hooks:
-                hooks.call("timer_fired", timer)
+        if scheduled:
+            end_time = self.time() + self._clock_resolution
+            while scheduled and scheduled[0][0] < end_time:
+                timer = heapq.heappop(scheduled)[2]
+                timer._scheduled = False
+                self._ready.append(timer)
+                if "timer_fired" in hooks:
+                    hooks.call("timer_fired", timer)
 
         # Phase 5: run what is ready *now*.  Count first: callbacks these add
         # land behind them and run next iteration, after another look at I/O.
         ready = self._ready
+        watched = bool(hooks) or self._debug  # the slow path, for tools and debug mode
         for _ in range(len(ready)):
             handle = ready.popleft()
             if handle._cancelled:
                 continue
-            if hooks or self._debug:
+            if watched:
                 self._run_handle_watched(handle)
             else:
                 handle._run()

@@ -50,6 +50,8 @@ class SelectorLoop(BaseLoop):
 
     def _select(self, timeout: float | None) -> list:
         """Block in the selector until an fd is ready or ``timeout`` passes."""
+        if timeout == 0:
+            return self._selector.select(0)  # something is ready: just poll
         sockets_waiting = len(self._selector.get_map()) > self._internal_fds
         real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
         event_list = self._selector.select(real_timeout)
