@@ -34,6 +34,7 @@ import inspect
 import itertools
 import logging
 import math
+import reprlib
 import threading
 import time
 import traceback
@@ -65,13 +66,31 @@ _FINISHED = "FINISHED"
 # ---------------------------------------------------------------------------
 
 
-def _format_callback(callback: Any, args: tuple = ()) -> str:
-    """``func(1, 'a')`` for a callback, unwrapping functools.partial."""
+def _format_args(args: tuple, kwargs: dict | None = None) -> str:
+    items = [reprlib.repr(arg) for arg in args]
+    items += [f"{k}={reprlib.repr(v)}" for k, v in (kwargs or {}).items()]
+    return f"({', '.join(items)})"
+
+
+def _format_callback(callback: Any, args: tuple = (), kwargs: dict | None = None,
+                     suffix: str = "") -> str:
+    """``func(1, 'a')`` for a callback; a partial shows its own arguments first."""
     if isinstance(callback, functools.partial):
-        return _format_callback(callback.func, callback.args + tuple(args))
+        suffix = _format_args(args, kwargs) + suffix
+        return _format_callback(callback.func, callback.args, callback.keywords, suffix)
     name = getattr(callback, "__qualname__", None) or getattr(callback, "__name__", None)
-    name = name or repr(callback)
-    return f"{name}({', '.join(repr(a) for a in args)})"
+    return (name or repr(callback)) + _format_args(args, kwargs) + suffix
+
+
+def _format_callback_source(callback: Any, args: tuple) -> str:
+    """``func(1) at demo.py:3``: the words asyncio's error messages use."""
+    text = _format_callback(callback, args)
+    func = inspect.unwrap(callback)
+    while isinstance(func, functools.partial):
+        func = func.func
+    if inspect.isfunction(func):
+        text += f" at {func.__code__.co_filename}:{func.__code__.co_firstlineno}"
+    return text
 
 
 class Handle:
@@ -88,8 +107,15 @@ class Handle:
         self._context = contextvars.copy_context() if context is None else context
 
     def __repr__(self) -> str:
-        state = "cancelled " if self._cancelled else ""
-        return f"<{type(self).__name__} {state}{_format_callback(self._callback, self._args)}>"
+        return f"<{' '.join(self._repr_info())}>"
+
+    def _repr_info(self) -> list[str]:
+        info = [type(self).__name__]
+        if self._cancelled:
+            info.append("cancelled")
+        if self._callback is not None:
+            info.append(_format_callback_source(self._callback, self._args))
+        return info
 
     def get_context(self) -> contextvars.Context:
         return self._context
@@ -111,7 +137,8 @@ class Handle:
             raise
         except BaseException as exc:
             self._loop.call_exception_handler({
-                "message": f"Exception in callback {_format_callback(self._callback, self._args)}",
+                "message": "Exception in callback "
+                           + _format_callback_source(self._callback, self._args),
                 "exception": exc,
                 "handle": self,
             })
@@ -128,8 +155,10 @@ class TimerHandle(Handle):
         self._when = when
         self._scheduled = False  # True while it sits in loop._scheduled
 
-    def __repr__(self) -> str:
-        return super().__repr__()[:-1] + f" when={self._when}>"
+    def _repr_info(self) -> list[str]:
+        info = super()._repr_info()
+        info.insert(2 if self._cancelled else 1, f"when={self._when}")
+        return info
 
     def when(self) -> float:
         return self._when
