@@ -39,6 +39,7 @@ import threading
 import time
 import traceback
 import types
+import warnings
 from asyncio import events as _events
 from asyncio import tasks as _asyncio_tasks
 from asyncio.exceptions import CancelledError, InvalidStateError
@@ -678,6 +679,7 @@ class BaseLoop:
             raise RuntimeError("Event loop is closed")
         if self._debug or not callable(callback):
             self._check_callback(callback, "call_soon")
+            self._check_thread()
         handle = Handle(callback, args, self, context)
         self._ready.append(handle)
         return handle
@@ -709,6 +711,13 @@ class BaseLoop:
         """A scheduled timer was cancelled: count it, purge the heap later."""
         if handle._scheduled:
             self._timer_cancelled_count += 1
+
+    def _check_thread(self) -> None:
+        """Debug mode: call_soon from a foreign thread is a bug (use call_soon_threadsafe)."""
+        if self._debug and self._thread_id is not None and \
+                self._thread_id != threading.get_ident():
+            raise RuntimeError("Non-thread-safe operation invoked on an event loop other "
+                               "than the current one")
 
     def _check_callback(self, callback: Any, method: str) -> None:
         # asyncio checks this only in debug mode; a learner is better served always.
@@ -897,6 +906,13 @@ class BaseLoop:
         self._closed = True
         self._ready.clear()
         self._scheduled.clear()
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        # _warn is bound now because module globals may be gone at interpreter exit.
+        if not self.is_closed():
+            _warn(f"unclosed event loop {self!r}", ResourceWarning, source=self)
+            if not self.is_running():
+                self.close()
 
     def _check_closed(self) -> None:
         if self._closed:

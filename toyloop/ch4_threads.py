@@ -198,9 +198,10 @@ def _chain_future(source: concurrent.futures.Future, destination: Any) -> None:
 
     def _call_set_state(source: concurrent.futures.Future) -> None:
         # Runs in the worker thread (or here, if source is already done).
-        if loop.is_closed():
-            return
-        loop.call_soon_threadsafe(_copy_state, source, destination)
+        try:
+            loop.call_soon_threadsafe(_copy_state, source, destination)
+        except RuntimeError:
+            pass  # the loop was closed meanwhile: nobody is waiting any more
 
     destination.add_done_callback(_call_check_cancel)
     source.add_done_callback(_call_set_state)
