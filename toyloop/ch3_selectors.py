@@ -36,7 +36,9 @@ class SelectorLoop(BaseLoop):
                  clock: MonotonicClock | VirtualClock | None = None) -> None:
         super().__init__(clock=clock)
         self._selector = selectors.DefaultSelector() if selector is None else selector
-        self._internal_fds = 0  # fds the loop registers for itself (chapter 4's self-pipe)
+        # fds the loop registers for itself (chapter 4's self-pipe): they only wake a
+        # blocked select, so they need no polling while callbacks are ready.
+        self._internal_fds = 0
 
     def close(self) -> None:
         if self.is_running():
@@ -50,9 +52,13 @@ class SelectorLoop(BaseLoop):
 
     def _select(self, timeout: float | None) -> list:
         """Block in the selector until an fd is ready or ``timeout`` passes."""
-        if timeout == 0:
-            return self._selector.select(0)  # something is ready: just poll
         sockets_waiting = len(self._selector.get_map()) > self._internal_fds
+        if timeout == 0:
+            # Something is ready, so we must not block.  Poll the sockets -- unless
+            # only the loop's own fds are registered: with nobody to wake, a poll
+            # finds nothing worth reporting (chapter 6 measures this: about 1.5x
+            # on a chain of callbacks).
+            return self._selector.select(0) if sockets_waiting else []
         real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
         event_list = self._selector.select(real_timeout)
         self._clock.idle(timeout, bool(event_list))
