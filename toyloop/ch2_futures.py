@@ -689,19 +689,20 @@ class BaseLoop:
         """Run ``callback(*args)`` once ``delay`` seconds have passed."""
         if delay is None:
             raise TypeError("delay must not be None")
-        if math.isnan(delay):
-            raise ValueError("Invalid delay: NaN (not a number)")
-        return self.call_at(self.time() + delay, callback, *args, context=context)
+        return self.call_at(self._clock.time() + delay, callback, *args, context=context)
 
     def call_at(self, when: float, callback: Callable, *args: Any,
                 context: contextvars.Context | None = None) -> TimerHandle:
         """Run ``callback(*args)`` at loop time ``when``."""
         if when is None:
             raise TypeError("when cannot be None")
-        if math.isnan(when):
+        if math.isnan(when):  # NaN compares false with everything: it would wreck the heap
             raise ValueError("Invalid delay: NaN (not a number)")
-        self._check_closed()
-        self._check_callback(callback, "call_at")
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_at")
+            self._check_thread()
         timer = TimerHandle(when, callback, args, self, context)
         heapq.heappush(self._scheduled, (when, self._timer_seq(), timer))
         timer._scheduled = True
