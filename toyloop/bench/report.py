@@ -1,0 +1,118 @@
+"""Print a summary as a rich table (plain text if rich is not installed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .harness import MAIN_LOOPS, RATIO_TARGETS, TIMER_SCALING_TARGET, timer_scaling
+from .workloads import WORKLOADS
+
+
+def _rate(info: dict[str, Any] | None) -> str:
+    if not info:
+        return "-"
+    if "ops_per_s" not in info:
+        return "skipped" if any(n.startswith("skipped") for n in info["notes"]) else "error"
+    rate = info["ops_per_s"]
+    text = f"{rate / 1e6:.2f}M" if rate >= 1e6 else f"{rate / 1e3:.1f}k" if rate >= 1e3 \
+        else f"{rate:.0f}"
+    return text + ("" if info["ok"] else " WRONG")
+
+
+def _ratio(info: dict[str, Any] | None) -> str:
+    return f"{info['ratio']:.2f}" if info and "ratio" in info else "-"
+
+
+def rows(summary: dict[str, Any]) -> list[list[str]]:
+    """Table rows: workload, per-loop throughput, ratios, target, verdict."""
+    verdicts = {t["workload"]: t for t in summary["targets"] if t["workload"] in RATIO_TARGETS}
+    out = []
+    for name, row in summary["workloads"].items():
+        target = verdicts.get(name)
+        out.append([
+            name, f"{WORKLOADS[name].unit}s/s",
+            *(_rate(row.get(loop)) for loop in MAIN_LOOPS),
+            _ratio(row.get("toyloop")), _ratio(row.get("uvloop")),
+            target["target"].replace("ratio ", "") if target else "",
+            target["verdict"] if target else "",
+        ])
+        for loop, info in row.items():
+            if loop not in MAIN_LOOPS:
+                out.append([f"  {name} on {loop}", "", _rate(info) if "toyloop" in loop else "",
+                            _rate(info) if "asyncio" in loop else "", "", _ratio(info),
+                            "", "", ""])
+    return out
+
+
+def notes(summary: dict[str, Any]) -> list[str]:
+    """Lines printed under the table: memory, scaling, tracing, targets, skips."""
+    lines = []
+    idle = summary["workloads"].get("idle_conns", {})
+    if idle:
+        mem = ", ".join(f"{loop} {info['bytes_per_conn']:,.0f} B" for loop, info in idle.items()
+                        if "bytes_per_conn" in info)
+        lines.append(f"Idle connections, resident memory per connection (RSS delta): {mem}")
+    for loop in MAIN_LOOPS:
+        points = timer_scaling(summary["workloads"], loop)
+        if len(points) >= 2:
+            text = ", ".join(f"{n:,}: {t:.3f} s" for n, t in points)
+            by_n = dict(points)
+            ratio = ""
+            if 100_000 in by_n and 1_000_000 in by_n:
+                ratio = (f"  -> 1,000,000/100,000 = {by_n[1_000_000] / by_n[100_000]:.1f}x"
+                         f" (target <= {TIMER_SCALING_TARGET:g}x for toyloop)")
+            lines.append(f"Timer scaling on {loop}: {text}{ratio}")
+    off = summary.get("tracing_off")
+    if off:
+        lines.append(
+            f"Tracing off: callbacks with hook tests {off['with_hook_tests_s']:.4f} s, "
+            f"without hook points {off['without_hook_points_s']:.4f} s: "
+            f"{off['difference_pct']:+.1f}%")
+    for t in summary["targets"]:
+        if t["workload"] in RATIO_TARGETS:
+            continue
+        value = "-" if t["value"] is None else (
+            f"{t['value']:,}" if "served" in t["target"] else f"{t['value']:.2f}")
+        lines.append(f"Target {t['workload']}: {t['target']}: {value} {t['verdict']}")
+    for name, row in summary["workloads"].items():
+        for loop, info in row.items():
+            for note in info["notes"]:
+                lines.append(f"Note {name} on {loop}: {note}")
+    return lines
+
+
+HEADERS = ["workload", "unit", *MAIN_LOOPS, "toyloop/asyncio", "uvloop/asyncio",
+           "target", "verdict"]
+
+
+def print_report(summary: dict[str, Any], title: str = "toyloop benchmarks") -> None:
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        print(title)
+        print(" | ".join(HEADERS))
+        for row in rows(summary):
+            print(" | ".join(row))
+        print("\n".join(notes(summary)))
+        return
+    table = Table(title=title, caption="throughput: medians; ratios to asyncio's loop, "
+                                       "measured in the same run")
+    for header in HEADERS:
+        table.add_column(header, justify="left" if header in ("workload", "unit") else "right")
+    for row in rows(summary):
+        style = {"PASS": "green", "MISS": "red"}.get(row[-1])
+        row[-1] = f"[{style}]{row[-1]}[/]" if style else row[-1]
+        table.add_row(*row)
+    console = Console(width=max(Console().width, 150))
+    console.print(table)
+    for line in notes(summary):
+        console.print(line, highlight=False, markup=False)
+
+
+def markdown_table(summary: dict[str, Any]) -> str:
+    """The same table as Markdown, for the README."""
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(cell.strip() or " " for cell in row) + " |"
+              for row in rows(summary)]
+    return "\n".join(lines)
