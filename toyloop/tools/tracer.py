@@ -86,7 +86,8 @@ class Tracer(Recorder):
         return head
 
     def _callback_node(self, tree: Tree, cb: CallbackRun) -> None:
-        label = Text("ran ", style="dim")
+        label = Text()
+        label.append("ran ", style="dim")
         label.append(cb.label, style="green" if cb.task else "")
         if cb.outcome:
             label.append(f"  => {cb.outcome}", style="dim")
@@ -98,7 +99,7 @@ class Tracer(Recorder):
         """One iteration as a tree: timers fired, callbacks run, what they caused."""
         tree = Tree(self._header(it), guide_style="dim")
         for timer in it.timers:
-            tree.add(Text("timer fired: ", style="dim").append(timer, style="blue"))
+            tree.add(Text.assemble(("timer fired: ", "dim"), (timer, "blue")))
         for cb in it.callbacks:
             self._callback_node(tree, cb)
         for note in it.notes:
@@ -153,9 +154,17 @@ class Tracer(Recorder):
 
     def print(self, compact: bool = False, first: int = 1, last: int | None = None,
               console: Console | None = None) -> None:
-        """Print the trace (in a notebook: as a 100-column rich output)."""
-        console = console or Console(width=WIDTH)
-        console.print(self.renderable(compact, first, last))
+        """Print the trace: coloured in a terminal, text plus HTML in a notebook.
+
+        In a notebook the output carries ``text/plain`` without colour codes and
+        a coloured ``text/html``, both 100 columns wide, so a stored notebook
+        reads well in a diff and nbval compares the same text on every run.
+        """
+        renderable = self.renderable(compact, first, last)
+        if console is None and Console().is_jupyter:
+            _display_in_notebook(renderable)
+            return
+        (console or Console(width=WIDTH)).print(renderable)
 
     def text(self, compact: bool = False, first: int = 1, last: int | None = None) -> str:
         """The trace as plain text (no colours): what tests and doctests compare."""
@@ -167,6 +176,23 @@ class Tracer(Recorder):
 
     def __repr__(self) -> str:
         return f"<Tracer: {len(self.iterations)} iterations>"
+
+
+def _display_in_notebook(renderable: Any) -> None:
+    from IPython.display import display
+
+    console = Console(file=io.StringIO(), record=True, width=WIDTH, force_terminal=True,
+                      force_jupyter=False, color_system="standard", legacy_windows=False)
+    console.print(renderable)
+    text = console.export_text(clear=False)
+    page = console.export_html(inline_styles=True, code_format=_HTML_FORMAT)
+    display({"text/plain": text.rstrip("\n"), "text/html": page}, raw=True)
+
+
+_HTML_FORMAT = (
+    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
+    "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">"
+    "<code>{code}</code></pre>")
 
 
 @contextlib.contextmanager

@@ -1,0 +1,60 @@
+"""Build tests/browser/explorer_fixture.ipynb: the notebook the browser test opens.
+
+Run from the repository root, then execute it so its stored outputs are fresh::
+
+    python tests/browser/build_fixture.py
+    jupyter nbconvert --to notebook --execute --inplace tests/browser/explorer_fixture.ipynb
+
+It also shows, in the smallest form, what a chapter cell using the tracer and
+the explorer looks like.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+CELLS = [
+    new_markdown_cell("# Explorer fixture\n\nA tiny program, traced and then explored "
+                      "(used by `tests/browser/test_explorer_browser.py`)."),
+    new_code_cell('''\
+import toyloop
+from toyloop.tools.tracer import run_traced
+from toyloop.tools.explorer import Explorer
+
+
+async def worker(name, delay):
+    await toyloop.sleep(delay)
+    return f"{name} slept {delay}"
+
+
+async def main():
+    loop = toyloop.current_task().get_loop()
+    slow = loop.create_task(worker("slow", 1.0))
+    return await toyloop.gather(worker("fast", 0.5), slow)'''),
+    new_code_cell('''\
+result, tracer = run_traced(main)
+tracer.print(compact=True)'''),
+    new_code_cell("tracer.print(first=3, last=4)"),
+    new_code_cell('''\
+explorer = Explorer(main)
+explorer'''),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    nb = new_notebook(cells=CELLS)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+if __name__ == "__main__":
+    path = HERE / "explorer_fixture.ipynb"
+    nbformat.write(build(), path)
+    print(f"wrote {path}")
