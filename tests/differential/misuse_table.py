@@ -1,0 +1,375 @@
+"""Bad input, one row per misuse: toyloop must raise what asyncio raises.
+
+Shared by tests/differential/test_diff_misuse.py (same type and message as asyncio)
+and tests/reliability/test_rel_misuse.py (and the loop is still usable afterwards).
+
+Each row's ``action(loop, new_loop)`` misuses ``loop`` and must raise; ``new_loop()``
+makes another loop of the same kind (for "a future from another loop").  Columns:
+
+* ``debug``: asyncio checks this only in debug mode, so the reference is asyncio's
+  debug-mode message; toyloop is asked in debug mode too, and -- when
+  ``toyloop_always`` -- also without it (toyloop checks callables and blocking
+  sockets always, to help learners; see ``BaseLoop._check_callback``);
+* ``running``: do it from a callback while the loop runs;
+* ``since``: asyncio raises only from this Python version on; on older versions
+  toyloop must raise ``expected`` (asyncio's wording from the newer version);
+* messages are compared after ``normalise``: object addresses and, for
+  ``reprs=True``, the ``<...>`` reprs of tasks and futures (their details, e.g.
+  ``cb=[...]``, are not part of the contract).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import re
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Misuse:
+    id: str
+    action: Callable[[Any, Callable[[], Any]], Any]
+    debug: bool = False
+    toyloop_always: bool = False
+    running: bool = False
+    since: tuple[int, int] | None = None
+    expected: tuple[str, str] | None = None
+    reprs: bool = False
+    xfail: str | None = None  # a known toyloop bug, logged in .notes/core-bugs.md
+
+    def asyncio_raises(self) -> bool:
+        return self.since is None or sys.version_info[:2] >= self.since
+
+
+def params(cases: list[Misuse]) -> list:
+    """Rows as pytest params; a row with a known core bug is a strict xfail."""
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)]
+                         if c.xfail else []) for c in cases]
+
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_INNERMOST_REPR = re.compile(r"<[^<>]*>")
+
+
+def normalise(exc: BaseException | None, reprs: bool = False) -> tuple[str, str] | None:
+    if exc is None:
+        return None
+    message = _ADDRESS.sub("0x?", str(exc))
+    if reprs:
+        while True:
+            collapsed = _INNERMOST_REPR.sub("\0", message)
+            if collapsed == message:
+                break
+            message = collapsed
+        message = message.replace("\0", "<...>")
+    return (type(exc).__name__, message)
+
+
+def outcome(loop: Any, case: Misuse, new_loop: Callable[[], Any]) -> BaseException | None:
+    """Run ``case`` on ``loop``; return what it raised (None if nothing)."""
+    if not case.running:
+        try:
+            case.action(loop, new_loop)
+        except BaseException as exc:  # noqa: BLE001 -- the exception is the result
+            return exc
+        return None
+    caught: list[BaseException | None] = [None]
+
+    def misuse_from_callback() -> None:
+        try:
+            case.action(loop, new_loop)
+        except BaseException as exc:  # noqa: BLE001
+            caught[0] = exc
+        finally:
+            loop.stop()
+
+    loop.call_soon(misuse_from_callback)
+    loop.run_forever()
+    return caught[0]
+
+
+# -- Actions -------------------------------------------------------------------
+
+
+async def _noop() -> None:
+    pass
+
+
+def _with_coro(fn: Callable[[Any], Any]) -> Any:
+    """Call fn(coro) and close the coroutine, so it is never 'never awaited'."""
+    coro = _noop()
+    try:
+        return fn(coro)
+    finally:
+        coro.close()
+
+
+def _closed(loop: Any) -> Any:
+    loop.close()
+    return loop
+
+
+def _run_future_on(loop: Any, awaitable_factory: Callable[[], Any]) -> Any:
+    return loop.run_until_complete(awaitable_factory())
+
+
+def _await_foreign_future(loop: Any, new_loop: Callable[[], Any]) -> None:
+    other = new_loop()
+    try:
+        fut = other.create_future()
+
+        async def main() -> None:
+            await fut
+
+        loop.run_until_complete(main())
+    finally:
+        other.close()
+
+
+def _await_itself(loop: Any, new_loop: Callable[[], Any]) -> None:
+    async def main() -> None:
+        await task
+
+    task = loop.create_task(main())
+    loop.run_until_complete(task)
+
+
+def _bad_yield(loop: Any, new_loop: Callable[[], Any]) -> None:
+    class BadAwaitable:
+        def __await__(self) -> Any:
+            yield 42
+
+    async def main() -> None:
+        await BadAwaitable()
+
+    loop.run_until_complete(main())
+
+
+def _stopped_early(loop: Any, new_loop: Callable[[], Any]) -> None:
+    loop.call_soon(loop.stop)
+    loop.run_until_complete(loop.create_future())
+
+
+def _set_result_twice(loop: Any, new_loop: Callable[[], Any]) -> None:
+    fut = loop.create_future()
+    fut.set_result(1)
+    fut.set_result(2)
+
+
+def _set_exception_after_result(loop: Any, new_loop: Callable[[], Any]) -> None:
+    fut = loop.create_future()
+    fut.set_result(1)
+    fut.set_exception(ValueError("late"))
+
+
+def _set_result_after_cancel(loop: Any, new_loop: Callable[[], Any]) -> None:
+    fut = loop.create_future()
+    fut.cancel()
+    fut.set_result(1)
+
+
+def _stop_iteration_into_future(loop: Any, new_loop: Callable[[], Any]) -> None:
+    fut = loop.create_future()
+    fut.set_exception(StopIteration())
+    fut.result()  # 3.13: the RuntimeError it became; 3.11/3.12: set_exception raised
+
+
+def _cancelled_result(loop: Any, new_loop: Callable[[], Any]) -> None:
+    fut = loop.create_future()
+    fut.cancel("why")
+    fut.result()
+
+
+def _task_set_result(loop: Any, new_loop: Callable[[], Any]) -> None:
+    task = loop.create_task(_noop())
+    try:
+        task.set_result(1)
+    finally:
+        loop.run_until_complete(task)
+
+
+def _task_set_exception(loop: Any, new_loop: Callable[[], Any]) -> None:
+    task = loop.create_task(_noop())
+    try:
+        task.set_exception(ValueError())
+    finally:
+        loop.run_until_complete(task)
+
+
+def _add_reader_closed_fd(loop: Any, new_loop: Callable[[], Any]) -> None:
+    a, b = socket.socketpair()
+    fd = a.fileno()
+    a.close()
+    b.close()
+    loop.add_reader(fd, print)
+
+
+def _add_reader_closed_socket(loop: Any, new_loop: Callable[[], Any]) -> None:
+    a, b = socket.socketpair()
+    a.close()
+    b.close()
+    loop.add_reader(a, print)
+
+
+def _add_reader_negative_fd(loop: Any, new_loop: Callable[[], Any]) -> None:
+    loop.add_reader(-1, print)
+
+
+def _add_reader_non_callable(loop: Any, new_loop: Callable[[], Any]) -> None:
+    # asyncio's add_reader never checks its callback; toyloop does, always.
+    a, b = socket.socketpair()
+    with a, b:
+        try:
+            loop.add_reader(a.fileno(), 42)
+        finally:
+            if not loop.is_closed():
+                loop.remove_reader(a.fileno())
+
+
+def _sock_recv_blocking(loop: Any, new_loop: Callable[[], Any]) -> None:
+    a, b = socket.socketpair()
+    with a, b:
+        loop.run_until_complete(loop.sock_recv(a, 1))
+
+
+def _run_in_executor_after_shutdown(loop: Any, new_loop: Callable[[], Any]) -> None:
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.run_in_executor(None, print)
+
+
+def _set_default_executor_process_pool(loop: Any, new_loop: Callable[[], Any]) -> None:
+    # A ProcessPoolExecutor starts no process until its first submit().
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+    try:
+        loop.set_default_executor(executor)
+    finally:
+        executor.shutdown()
+
+
+def _ensure_future_other_loop(loop: Any, new_loop: Callable[[], Any]) -> None:
+    other = new_loop()
+    try:
+        asyncio.ensure_future(other.create_future(), loop=loop)
+    finally:
+        other.close()
+
+
+def _sleep(delay: Any) -> Callable[[Any, Callable[[], Any]], Any]:
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        loop.run_until_complete(asyncio.sleep(delay))
+    return action
+
+
+def _gather_non_awaitable(loop: Any, new_loop: Callable[[], Any]) -> None:
+    async def main() -> None:
+        await asyncio.gather(42)
+    loop.run_until_complete(main())
+
+
+def _wait_for_non_awaitable(loop: Any, new_loop: Callable[[], Any]) -> None:
+    async def main() -> None:
+        await asyncio.wait_for(42, 1)
+    loop.run_until_complete(main())
+
+
+def _future_await_twice_outside_task(loop: Any, new_loop: Callable[[], Any]) -> None:
+    # A bare yield of a pending future, driven by hand: "await wasn't used with future".
+    fut = loop.create_future()
+    it = fut.__await__()
+    next(it)
+    with contextlib.suppress(StopIteration):
+        it.send(None)
+
+
+MISUSES: list[Misuse] = [
+    # -- scheduling ------------------------------------------------------------
+    Misuse("create_task-non-coroutine", lambda loop, nl: loop.create_task(42)),
+    Misuse("create_task-coroutine-function", lambda loop, nl: loop.create_task(_noop)),
+    Misuse("call_soon-non-callable", lambda loop, nl: loop.call_soon(42),
+           debug=True, toyloop_always=True),
+    Misuse("call_later-non-callable", lambda loop, nl: loop.call_later(1, "x"),
+           debug=True, toyloop_always=True),
+    Misuse("call_at-non-callable", lambda loop, nl: loop.call_at(1, None),
+           debug=True, toyloop_always=True),
+    Misuse("call_soon_threadsafe-non-callable",
+           lambda loop, nl: loop.call_soon_threadsafe(42), debug=True, toyloop_always=True),
+    Misuse("run_in_executor-non-callable", lambda loop, nl: loop.run_in_executor(None, 42),
+           debug=True, toyloop_always=True),
+    Misuse("add_reader-non-callable", _add_reader_non_callable, debug=True,
+           toyloop_always=True, since=(99, 0),
+           expected=("TypeError", "a callable object was expected by add_reader(), got 42")),
+    Misuse("call_soon-coroutine-function", lambda loop, nl: loop.call_soon(_noop),
+           debug=True),
+    Misuse("call_later-coroutine-function", lambda loop, nl: loop.call_later(1, _noop),
+           debug=True),
+    Misuse("call_soon-coroutine-object",
+           lambda loop, nl: _with_coro(loop.call_soon), debug=True,
+           xfail="core bug B1: _check_callback tests callable() before the coroutine check"),
+    Misuse("call_later-None-delay", lambda loop, nl: loop.call_later(None, print)),
+    Misuse("call_at-None-when", lambda loop, nl: loop.call_at(None, print)),
+    Misuse("sleep-None-delay", _sleep(None)),
+    Misuse("sleep-NaN-delay", _sleep(float("nan")), since=(3, 13),
+           expected=("ValueError", "Invalid delay: NaN (not a number)")),
+    Misuse("call_later-NaN-delay", lambda loop, nl: loop.call_later(float("nan"), print),
+           since=(99, 0), expected=("ValueError", "Invalid delay: NaN (not a number)")),
+    # -- running and closing ---------------------------------------------------
+    Misuse("run_until_complete-while-running",
+           lambda loop, nl: loop.run_until_complete(loop.create_future()), running=True),
+    Misuse("run_forever-while-running", lambda loop, nl: loop.run_forever(), running=True),
+    Misuse("close-while-running", lambda loop, nl: loop.close(), running=True),
+    Misuse("run_until_complete-after-close",
+           lambda loop, nl: _closed(loop).run_until_complete(_closed(loop).create_future())),
+    Misuse("run_forever-after-close", lambda loop, nl: _closed(loop).run_forever()),
+    Misuse("call_soon-after-close", lambda loop, nl: _closed(loop).call_soon(print)),
+    Misuse("call_later-after-close", lambda loop, nl: _closed(loop).call_later(1, print)),
+    Misuse("call_soon_threadsafe-after-close",
+           lambda loop, nl: _closed(loop).call_soon_threadsafe(print)),
+    Misuse("create_task-after-close",
+           lambda loop, nl: _with_coro(_closed(loop).create_task)),
+    Misuse("run_in_executor-after-close",
+           lambda loop, nl: _closed(loop).run_in_executor(None, print)),
+    Misuse("stopped-before-future-completed", _stopped_early),
+    Misuse("run_until_complete-non-awaitable", lambda loop, nl: loop.run_until_complete(42)),
+    # -- futures and tasks -----------------------------------------------------
+    Misuse("future-result-before-done", lambda loop, nl: loop.create_future().result()),
+    Misuse("future-exception-before-done",
+           lambda loop, nl: loop.create_future().exception()),
+    Misuse("future-set_result-twice", _set_result_twice),
+    Misuse("future-set_exception-after-result", _set_exception_after_result),
+    Misuse("future-set_result-after-cancel", _set_result_after_cancel),
+    Misuse("future-set_exception-StopIteration", _stop_iteration_into_future,
+           xfail=("core bug B2: before 3.13 asyncio raises TypeError here"
+                  if sys.version_info < (3, 13) else None)),
+    Misuse("future-cancelled-result", _cancelled_result),
+    Misuse("future-yielded-outside-task", _future_await_twice_outside_task),
+    Misuse("task-set_result", _task_set_result,
+           xfail="core bug B3: 'set_result operation', without '()'"),
+    Misuse("task-set_exception", _task_set_exception,
+           xfail="core bug B3: 'set_exception operation', without '()'"),
+    Misuse("await-future-of-another-loop", _await_foreign_future, reprs=True),
+    Misuse("task-awaits-itself", _await_itself, reprs=True),
+    Misuse("task-bad-yield", _bad_yield),
+    Misuse("ensure_future-other-loop", _ensure_future_other_loop),
+    Misuse("gather-non-awaitable", _gather_non_awaitable),
+    Misuse("wait_for-non-awaitable", _wait_for_non_awaitable),
+    # -- I/O and executors -----------------------------------------------------
+    Misuse("add_reader-closed-fd", _add_reader_closed_fd),
+    Misuse("add_reader-closed-socket", _add_reader_closed_socket),
+    Misuse("add_reader-negative-fd", _add_reader_negative_fd),
+    Misuse("sock_recv-blocking-socket", _sock_recv_blocking, debug=True,
+           toyloop_always=True),
+    Misuse("run_in_executor-after-shutdown", _run_in_executor_after_shutdown),
+    Misuse("set_default_executor-process-pool", _set_default_executor_process_pool,
+           xfail="core bug B4: message lacks ' instance'"),
+    Misuse("set_exception_handler-non-callable",
+           lambda loop, nl: loop.set_exception_handler(42)),
+    Misuse("set_task_factory-non-callable", lambda loop, nl: loop.set_task_factory(42)),
+]
