@@ -1,0 +1,1 @@
+"""Runnable examples that go with the notebooks (``python -m toyloop.examples.<name>``)."""

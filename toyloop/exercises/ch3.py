@@ -1,0 +1,741 @@
+"""Chapter 3 exercises: sockets on the selector loop.
+
+Four exercises, each an :class:`~toyloop.tools.checker.Exercise` with cases,
+hints and a reference solution:
+
+* ``sendall_exercise``  -- ``sock_sendall(loop, sock, data)`` with partial sends;
+* ``chat_exercise``     -- a broadcast chat server, ``chat_server(loop, listener)``;
+* ``ports_exercise``    -- ``check_ports(loop, host, ports, timeout)``: open, closed
+  or timeout, all ports at once;
+* ``http_exercise``     -- ``http_get(loop, host, port, path)``, an HTTP/1.0 client,
+  checked against a tiny server on 127.0.0.1 (:func:`local_http_server`).
+
+Every case runs the learner's coroutine on a fresh chapter 3 ``SelectorLoop``
+(through ``run_in_loop``, so a spinning or stuck loop is reported) and cleans
+up its sockets and threads whatever happens.  Everything binds 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import os
+import socket
+import threading
+import time
+from typing import Any
+
+from toyloop.ch2_futures import sleep, wait_for
+from toyloop.ch3_selectors import SelectorLoop
+from toyloop.clock import MonotonicClock, VirtualClock
+from toyloop.tools.checker import Exercise, run_in_loop
+
+HOST = "127.0.0.1"
+
+__all__ = [
+    "chat_exercise", "check_ports", "chat_server", "http_exercise", "http_get",
+    "local_http_server", "ports_exercise", "sendall_exercise", "sock_sendall",
+]
+
+
+def _run(main: Any, *, real_time: bool = False, errors: list | None = None) -> Any:
+    """Run ``main()`` on a fresh SelectorLoop (virtual time unless ``real_time``)."""
+    clock = MonotonicClock() if real_time else VirtualClock()
+    return run_in_loop(main, loop_factory=SelectorLoop, clock=clock, errors=errors)
+
+
+def _pair(sndbuf: int | None = None) -> tuple[socket.socket, socket.socket]:
+    a, b = socket.socketpair()
+    for s in (a, b):
+        s.setblocking(False)
+    if sndbuf is not None:
+        a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+        b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sndbuf)
+    return a, b
+
+
+def _open_socket_fds() -> int | None:
+    """How many sockets this process has open (Linux), or None if unknown."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    count = 0
+    for name in names:
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                count += 1
+    return count
+
+
+# ===========================================================================
+# Exercise 1: sock_sendall with partial sends
+# ===========================================================================
+
+
+async def sock_sendall(loop, sock, data):
+    """Send all of ``data`` on the non-blocking ``sock``, however many sends it takes."""
+    view = memoryview(data).cast("B")
+    try:
+        sent = sock.send(view)
+    except BlockingIOError:
+        sent = 0
+    if sent == len(view):
+        return  # the kernel took it all at once
+    done = loop.create_future()
+
+    def on_writable():
+        nonlocal sent
+        try:
+            sent += sock.send(view[sent:])
+        except BlockingIOError:
+            return  # not writable after all: wait for the next event
+        except OSError as exc:
+            loop.remove_writer(sock)
+            done.set_exception(exc)
+            return
+        if sent == len(view):
+            loop.remove_writer(sock)
+            done.set_result(None)
+
+    loop.add_writer(sock, on_writable)
+    try:
+        await done
+    finally:
+        loop.remove_writer(sock)  # also when the awaiting task is cancelled
+
+
+async def _drain(loop, sock, nbytes, pause=0):
+    """Read ``nbytes`` from ``sock`` in 4 KiB pieces, letting other tasks run in between."""
+    chunks, got = [], 0
+    while got < nbytes:
+        chunk = await loop.sock_recv(sock, 4096)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        await sleep(pause)
+    return b"".join(chunks)
+
+
+def case_small_payload(candidate):
+    """sends a small payload that fits in the socket buffer at once"""
+    a, b = _pair()
+    try:
+        async def main(loop):
+            result = await candidate(loop, a, b"hello, world")
+            return result, await wait_for(loop.sock_recv(b, 100), 1.0)
+
+        result, got = _run(lambda: _with_loop(main))
+        assert got == b"hello, world", f"the peer received {got!r}, expected b'hello, world'"
+        assert result is None, f"sock_sendall should return None, like asyncio's; got {result!r}"
+    finally:
+        a.close()
+        b.close()
+
+
+async def _with_loop(main):
+    from asyncio import events
+
+    return await main(events.get_running_loop())
+
+
+def case_partial_sends(candidate):
+    """sends 1 MiB to a slow reader: every byte arrives, once, in order"""
+    a, b = _pair(sndbuf=4096)
+    payload = bytes(range(256)) * 4096  # 1 MiB that shows reordering and repeats
+    try:
+        async def main(loop):
+            reader = loop.create_task(_drain(loop, b, len(payload)))
+            await candidate(loop, a, payload)
+            a.shutdown(socket.SHUT_WR)
+            return await wait_for(reader, 30)
+
+        got = _run(lambda: _with_loop(main))
+        if got != payload:
+            if len(got) < len(payload):
+                detail = (f"only {len(got)} of {len(payload)} bytes arrived: a send() "
+                          "that takes only part of the data must be followed by another "
+                          "one for the rest, once the socket is writable again")
+            elif len(got) > len(payload):
+                detail = (f"{len(got)} bytes arrived for {len(payload)} sent: some bytes "
+                          "were sent twice. After a partial send, continue from where "
+                          "the kernel stopped, not from the start")
+            else:
+                detail = "the bytes arrived in the wrong order"
+            raise AssertionError(detail)
+    finally:
+        a.close()
+        b.close()
+
+
+def case_no_writer_left(candidate):
+    """leaves no writer registered once everything is sent"""
+    a, b = _pair(sndbuf=4096)
+    payload = b"x" * 300_000
+    try:
+        async def main(loop):
+            reader = loop.create_task(_drain(loop, b, len(payload)))
+            await candidate(loop, a, payload)
+            registered = a.fileno() in loop._selector.get_map()
+            a.shutdown(socket.SHUT_WR)
+            await wait_for(reader, 30)
+            return registered
+
+        registered = _run(lambda: _with_loop(main))
+        assert not registered, ("the socket is still registered as a writer after "
+                                "sock_sendall returned: call loop.remove_writer(sock) once "
+                                "the last byte is sent, or the loop keeps calling your "
+                                "callback every iteration")
+    finally:
+        a.close()
+        b.close()
+
+
+def case_peer_closed(candidate):
+    """raises an OSError when the peer has gone away, instead of hanging or hiding it"""
+    a, b = _pair(sndbuf=4096)
+    payload = b"x" * 1_000_000
+
+    async def main(loop):
+        loop.call_later(0.1, b.close)  # the reader leaves without reading
+        try:
+            await wait_for(candidate(loop, a, payload), 5.0)
+        except TimeoutError:
+            return "hung"
+        except OSError as exc:
+            return exc
+        return None
+
+    try:
+        outcome = _run(lambda: _with_loop(main))
+    finally:
+        a.close()
+        b.close()
+    assert outcome != "hung", ("sock_sendall never finished after the peer closed: when "
+                               "send() raises an error other than BlockingIOError, pass it "
+                               "to the future (set_exception) so the caller sees it")
+    assert outcome is not None, ("sock_sendall returned normally although the peer closed "
+                                 "before reading: an error like BrokenPipeError must reach "
+                                 "the caller, not be swallowed")
+
+
+sendall_exercise = Exercise(
+    "sock_sendall",
+    cases=[case_small_payload, case_partial_sends, case_no_writer_left, case_peer_closed],
+    hint=[
+        "Try sock.send(data) first. It returns how many bytes the kernel took, which can "
+        "be fewer than len(data); if it raises BlockingIOError, it took none.",
+        "For the rest, create a future, then loop.add_writer(sock, callback). The callback "
+        "sends view[sent:], adds what it sent to a running total, and when the total "
+        "reaches len(data) removes the writer and sets the future's result. Await the "
+        "future.",
+        "Use memoryview(data) so view[sent:] does not copy; catch BlockingIOError in the "
+        "callback (stay registered) and pass other OSErrors to future.set_exception.",
+    ],
+    solution=sock_sendall,
+)
+
+
+# ===========================================================================
+# Exercise 2: a broadcast chat server
+# ===========================================================================
+
+
+async def chat_server(loop, listener):
+    """Accept clients forever; send what each one says to all the others."""
+    clients = set()
+
+    async def serve(conn):
+        clients.add(conn)
+        try:
+            while data := await loop.sock_recv(conn, 4096):
+                for other in list(clients):
+                    if other is not conn:
+                        try:
+                            await loop.sock_sendall(other, data)
+                        except OSError:
+                            clients.discard(other)  # that one left: forget it
+        except OSError:
+            pass  # this client reset its connection
+        finally:
+            clients.discard(conn)
+            conn.close()
+
+    tasks = set()
+    try:
+        while True:
+            conn, _address = await loop.sock_accept(listener)
+            task = loop.create_task(serve(conn))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+    finally:
+        for task in list(tasks):
+            task.cancel()
+        for conn in list(clients):
+            conn.close()
+
+
+class _ChatRoom:
+    """A listener on 127.0.0.1, the learner's server task, and client sockets."""
+
+    def __init__(self, loop, candidate):
+        self.loop = loop
+        self.listener = socket.socket()
+        self.listener.bind((HOST, 0))
+        self.listener.listen(16)
+        self.listener.setblocking(False)
+        self.server = loop.create_task(candidate(loop, self.listener))
+        self.clients = {}
+
+    async def join(self, name):
+        sock = socket.socket()
+        sock.setblocking(False)
+        self.clients[name] = sock
+        await wait_for(self.loop.sock_connect(sock, self.listener.getsockname()), 2.0)
+        await sleep(0.2)  # let the server accept and start reading
+        return sock
+
+    async def say(self, name, text):
+        await self.loop.sock_sendall(self.clients[name], text)
+        await sleep(0.2)
+
+    async def heard(self, name, timeout=0.5):
+        """What ``name`` received so far (b'' if nothing within ``timeout``)."""
+        try:
+            return await wait_for(self.loop.sock_recv(self.clients[name], 4096), timeout)
+        except TimeoutError:
+            return b""
+
+    def check_server_alive(self):
+        if self.server.done() and not self.server.cancelled():
+            exc = self.server.exception()
+            if isinstance(exc, NotImplementedError):
+                raise exc  # the stub: "not attempted yet"
+            raise AssertionError(f"the server task stopped: {exc!r}" if exc else
+                                 "the server task returned: it should accept clients forever")
+
+    def close(self):
+        for sock in self.clients.values():
+            sock.close()
+        self.listener.close()
+
+
+def _chat_case(candidate, scenario):
+    errors: list = []
+
+    async def main(loop):
+        room = _ChatRoom(loop, candidate)
+        try:
+            return await scenario(room)
+        finally:
+            room.close()
+            room.server.cancel()
+            with contextlib.suppress(BaseException):
+                await room.server
+            await sleep(0.1)  # let the server's connection tasks see their sockets close
+
+    _run(lambda: _with_loop(main), errors=errors)
+    serious = [c for c in errors if not isinstance(c.get("exception"), OSError)]
+    if serious:
+        context = serious[0]
+        raise AssertionError(f"the loop reported an unhandled error: {context.get('message')}"
+                             f" {context.get('exception')!r}")
+
+
+def case_chat_reaches_others(candidate):
+    """a message from one client reaches every other client"""
+    async def scenario(room):
+        for name in ("alice", "bob", "carol"):
+            await room.join(name)
+        room.check_server_alive()
+        await room.say("alice", b"hi all\n")
+        for name in ("bob", "carol"):
+            got = await room.heard(name)
+            assert got == b"hi all\n", (
+                f"{name} received {got!r}, expected b'hi all\\n'. Is every client served "
+                "by a task of its own (loop.create_task), so that the server keeps accepting "
+                "and reading while one client is connected?")
+
+    _chat_case(candidate, scenario)
+
+
+def case_chat_not_to_sender(candidate):
+    """the sender does not get its own message back"""
+    async def scenario(room):
+        for name in ("alice", "bob"):
+            await room.join(name)
+        await room.say("alice", b"hello\n")
+        await room.heard("bob")
+        got = await room.heard("alice")
+        assert got == b"", (f"alice received her own message back ({got!r}): skip the "
+                            "sender when broadcasting")
+
+    _chat_case(candidate, scenario)
+
+
+def case_chat_client_leaves(candidate):
+    """a client leaving does not break the room for the others"""
+    async def scenario(room):
+        for name in ("alice", "bob", "carol"):
+            await room.join(name)
+        room.clients["carol"].close()
+        await sleep(0.2)
+        await room.say("alice", b"carol left\n")
+        await room.say("bob", b"so she did\n")
+        room.check_server_alive()
+        got_bob = await room.heard("bob")
+        got_alice = await room.heard("alice")
+        assert got_bob == b"carol left\n", (
+            f"after carol left, bob received {got_bob!r} instead of alice's message. When "
+            "sock_recv returns b'' the client has gone: close it and stop sending to it")
+        assert got_alice == b"so she did\n", (
+            f"after carol left, alice received {got_alice!r} instead of bob's message")
+
+    _chat_case(candidate, scenario)
+
+
+def case_chat_many_messages(candidate):
+    """messages from several clients all arrive, in the order each client sent them"""
+    async def scenario(room):
+        for name in ("alice", "bob", "carol"):
+            await room.join(name)
+        for i in range(3):
+            await room.say("alice", f"a{i}\n".encode())
+            await room.say("bob", f"b{i}\n".encode())
+        got = b""
+        for _ in range(10):
+            more = await room.heard("carol", timeout=0.3)
+            if not more:
+                break
+            got += more
+        expected = b"".join(f"a{i}\nb{i}\n".encode() for i in range(3))
+        assert got == expected, f"carol received {got!r}, expected {expected!r}"
+
+    _chat_case(candidate, scenario)
+
+
+chat_exercise = Exercise(
+    "chat_server",
+    cases=[case_chat_reaches_others, case_chat_not_to_sender, case_chat_client_leaves,
+           case_chat_many_messages],
+    hint=[
+        "Keep a set of connected client sockets. The main coroutine accepts forever "
+        "(await loop.sock_accept(listener)) and starts one task per client with "
+        "loop.create_task(serve(conn)), so it never waits for one client.",
+        "serve(conn) adds conn to the set, then loops: data = await loop.sock_recv(conn, "
+        "4096); b'' means the client left. Otherwise await loop.sock_sendall(other, data) "
+        "for every other socket in the set.",
+        "In a finally: block, remove conn from the set and close it. A send to a client "
+        "that has just left can raise an OSError: catch it and drop that client.",
+    ],
+    solution=chat_server,
+    timeout=10.0,
+)
+
+
+# ===========================================================================
+# Exercise 3: a port checker with timeouts
+# ===========================================================================
+
+
+async def check_ports(loop, host, ports, timeout):
+    """``{port: 'open' | 'closed' | 'timeout'}`` for every port, probed concurrently."""
+    async def probe(port):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            await wait_for(loop.sock_connect(sock, (host, port)), timeout)
+        except TimeoutError:
+            return "timeout"
+        except ConnectionRefusedError:
+            return "closed"
+        finally:
+            sock.close()
+        return "open"
+
+    tasks = [loop.create_task(probe(port)) for port in ports]
+    results = {}
+    for port, task in zip(ports, tasks):
+        results[port] = await task
+    return results
+
+
+@contextlib.contextmanager
+def _port_zoo(n_open=1, n_closed=1, n_silent=1):
+    """Ports on 127.0.0.1 that are open, closed, or never answer (a full backlog)."""
+    sockets = []
+    try:
+        open_ports, closed_ports, silent_ports = [], [], []
+        for _ in range(n_open):
+            s = socket.socket()
+            sockets.append(s)
+            s.bind((HOST, 0))
+            s.listen(8)
+            open_ports.append(s.getsockname()[1])
+        for _ in range(n_closed):
+            with socket.socket() as s:
+                s.bind((HOST, 0))
+                closed_ports.append(s.getsockname()[1])  # nobody listens there any more
+        for _ in range(n_silent):
+            # listen(0) queues one connection; with it taken, Linux drops further SYNs,
+            # so a new connect() gets no answer at all until it gives up.
+            s = socket.socket()
+            sockets.append(s)
+            s.bind((HOST, 0))
+            s.listen(0)
+            port = s.getsockname()[1]
+            filler = socket.socket()
+            sockets.append(filler)
+            filler.connect((HOST, port))
+            silent_ports.append(port)
+        yield open_ports, closed_ports, silent_ports
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _ports_run(candidate, ports, timeout):
+    async def main(loop):
+        start = loop.time()
+        result = await candidate(loop, HOST, ports, timeout)
+        return result, loop.time() - start
+
+    return _run(lambda: _with_loop(main))
+
+
+def _expect_states(result, expected):
+    assert isinstance(result, dict), f"check_ports should return a dict, got {result!r}"
+    for port, state in expected.items():
+        got = result.get(port, "<missing>")
+        assert got == state, (f"port {port} should be {state!r}, got {got!r} "
+                              f"(the whole answer: {result!r})")
+
+
+def case_ports_open_closed(candidate):
+    """an open port is 'open' and a port nobody listens on is 'closed'"""
+    with _port_zoo(n_open=1, n_closed=1, n_silent=0) as (opened, closed, _):
+        result, _elapsed = _ports_run(candidate, opened + closed, 1.0)
+    expected = {opened[0]: "open", closed[0]: "closed"}
+    if result.get(closed[0]) == "timeout":
+        raise AssertionError(
+            f"port {closed[0]} is closed, but you reported 'timeout'. A refused connection "
+            "raises ConnectionRefusedError from sock_connect: catch it and answer 'closed'")
+    _expect_states(result, expected)
+
+
+def case_ports_timeout(candidate):
+    """a port that never answers is 'timeout', after the timeout and no later"""
+    with _port_zoo(n_open=0, n_closed=0, n_silent=1) as (_, _, silent):
+        result, elapsed = _ports_run(candidate, silent, 2.0)
+    _expect_states(result, {silent[0]: "timeout"})
+    assert elapsed <= 2.5, (f"the check took {elapsed:.1f} s (loop time) with a 2.0 s "
+                            "timeout: wrap each sock_connect in wait_for(..., timeout)")
+
+
+def case_ports_concurrent(candidate):
+    """probes all ports at the same time: three silent ports take one timeout, not three"""
+    with _port_zoo(n_open=1, n_closed=1, n_silent=3) as (opened, closed, silent):
+        ports = silent[:1] + opened + silent[1:2] + closed + silent[2:]
+        result, elapsed = _ports_run(candidate, ports, 1.0)
+    _expect_states(result, {p: "timeout" for p in silent} | {opened[0]: "open",
+                                                             closed[0]: "closed"})
+    assert list(result) == ports, (f"keep the ports in the order given: {ports}, "
+                                   f"got {list(result)}")
+    assert elapsed < 1.5, (f"three silent ports took {elapsed:.1f} s with a 1.0 s timeout: "
+                           "they were probed one after another. Start one task per port "
+                           "(loop.create_task) before awaiting any of them")
+
+
+def case_ports_close_sockets(candidate):
+    """closes every socket it opened"""
+    before = _open_socket_fds()
+    with _port_zoo(n_open=1, n_closed=1, n_silent=1) as (opened, closed, silent):
+        zoo = _open_socket_fds()
+        _ports_run(candidate, opened + closed + silent, 0.5)
+        after = _open_socket_fds()
+    if before is None:
+        return  # no /proc here: nothing to count
+    leaked = after - zoo
+    assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned: "
+                         "close each probe socket in a finally: block, whatever the outcome")
+
+
+ports_exercise = Exercise(
+    "check_ports",
+    cases=[case_ports_open_closed, case_ports_timeout, case_ports_concurrent,
+           case_ports_close_sockets],
+    hint=[
+        "Write probe(port): a non-blocking socket, then await wait_for(loop.sock_connect("
+        "sock, (host, port)), timeout). Success means 'open', ConnectionRefusedError "
+        "'closed', TimeoutError 'timeout'. Close the socket in a finally: block.",
+        "To probe all ports at once, create every task first: tasks = [loop.create_task("
+        "probe(p)) for p in ports], and only then await them one by one, in order.",
+    ],
+    solution=check_ports,
+)
+
+
+# ===========================================================================
+# Exercise 4: an HTTP/1.0 GET client
+# ===========================================================================
+
+
+async def http_get(loop, host, port, path):
+    """GET ``path`` over HTTP/1.0; return ``(status, headers, body)``.
+
+    ``headers`` maps lower-cased names to values.  HTTP/1.0 closes the
+    connection after the response, so the body is everything up to EOF.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setblocking(False)
+    try:
+        await loop.sock_connect(sock, (host, port))
+        request = f"GET {path} HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n"
+        await loop.sock_sendall(sock, request.encode("ascii"))
+        chunks = []
+        while chunk := await loop.sock_recv(sock, 65536):
+            chunks.append(chunk)
+    finally:
+        sock.close()
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("iso-8859-1").split("\r\n")
+    status = int(status_line.split()[1])
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+BIG_BODY = b"".join(b"line %05d of a long page\n" % i for i in range(8000))  # ~200 kB
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+    timeout = 5  # a client that never finishes its request cannot keep a thread forever
+
+    def do_GET(self):
+        self.server.requests.append((self.requestline, dict(self.headers)))
+        if self.path == "/hello":
+            self._reply(200, b"Hello from 127.0.0.1!\n")
+        elif self.path == "/big":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(BIG_BODY)))
+            self.end_headers()
+            for i in range(0, len(BIG_BODY), 50_000):  # in pieces, with pauses between
+                self.wfile.write(BIG_BODY[i:i + 50_000])
+                self.wfile.flush()
+                time.sleep(0.02)
+        else:
+            self._reply(404, b"Not found\n")
+
+    def _reply(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Toyloop", "chapter 3")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass  # keep the notebook quiet
+
+
+@contextlib.contextmanager
+def local_http_server():
+    """A tiny HTTP/1.0 server on 127.0.0.1 in a thread; yields ``(host, port, server)``.
+
+    Paths: ``/hello`` (a short page), ``/big`` (about 200 kB, sent in pieces) and
+    anything else (404).  ``server.requests`` lists ``(request line, headers)``.
+    The server and its thread are gone when the ``with`` block ends.
+    """
+    server = http.server.ThreadingHTTPServer((HOST, 0), _Handler)
+    server.daemon_threads = True
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="local-http-server")
+    thread.start()
+    try:
+        yield HOST, server.server_address[1], server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _http_run(candidate, path):
+    with local_http_server() as (host, port, server):
+        async def main(loop):
+            return await wait_for(candidate(loop, host, port, path), 4.0)
+
+        try:
+            result = _run(lambda: _with_loop(main), real_time=True)
+        except TimeoutError:
+            raise AssertionError(
+                "no complete response within 4 s. Does your request end with an empty "
+                "line (\\r\\n\\r\\n)? The server waits for it before answering. And do you "
+                "read until sock_recv returns b''?") from None
+        requests = list(server.requests)
+    assert isinstance(result, tuple) and len(result) == 3, (
+        f"http_get should return (status, headers, body), got {result!r:.200}")
+    return result, requests
+
+
+def case_http_hello(candidate):
+    """GET /hello: status 200, the headers, and the body"""
+    (status, headers, body), requests = _http_run(candidate, "/hello")
+    assert requests, "the server received no complete request"
+    line, _ = requests[0]
+    assert line == "GET /hello HTTP/1.0", f"the request line was {line!r}"
+    assert status == 200, f"status should be the int 200, got {status!r}"
+    lowered = {str(k).lower(): v for k, v in dict(headers).items()}
+    assert lowered.get("x-toyloop") == "chapter 3", (
+        f"headers should map names to values, e.g. 'x-toyloop' -> 'chapter 3'; got {headers!r}")
+    assert body == b"Hello from 127.0.0.1!\n", (
+        f"body should be b'Hello from 127.0.0.1!\\n' (bytes, without the headers); "
+        f"got {body!r:.120}")
+
+
+def case_http_host_header(candidate):
+    """sends a Host header (HTTP/1.0 allows leaving it out; real servers need it)"""
+    _, requests = _http_run(candidate, "/hello")
+    assert requests, "the server received no complete request"
+    _, headers = requests[0]
+    assert any(k.lower() == "host" for k in headers), (
+        f"the request had no Host header (it had {sorted(headers)}): add 'Host: host:port'")
+
+
+def case_http_big_body(candidate):
+    """GET /big: a 200 kB body sent in pieces arrives whole"""
+    (status, _headers, body), _ = _http_run(candidate, "/big")
+    assert status == 200, f"status should be 200, got {status!r}"
+    assert body == BIG_BODY, (
+        f"the body has {len(body)} bytes, expected {len(BIG_BODY)}. One sock_recv returns "
+        "what has arrived so far, not the whole response: keep reading until it returns b''")
+
+
+def case_http_not_found(candidate):
+    """GET /missing: status 404 is returned, not raised"""
+    (status, _headers, body), _ = _http_run(candidate, "/missing")
+    assert status == 404, f"status should be 404, got {status!r}"
+    assert body == b"Not found\n", f"body should be b'Not found\\n', got {body!r}"
+
+
+http_exercise = Exercise(
+    "http_get",
+    cases=[case_http_hello, case_http_host_header, case_http_big_body, case_http_not_found],
+    hint=[
+        "Connect a non-blocking socket with loop.sock_connect, then send b'GET /path "
+        "HTTP/1.0\\r\\nHost: host:port\\r\\n\\r\\n' with loop.sock_sendall.",
+        "An HTTP/1.0 server closes the connection after the response, so read with "
+        "loop.sock_recv until it returns b'' and join the pieces.",
+        "Split the response at the first b'\\r\\n\\r\\n': the head is the status line "
+        "('HTTP/1.0 200 OK': the status is the second word, as an int) and 'Name: value' "
+        "lines; the rest is the body, as bytes.",
+    ],
+    solution=http_get,
+    timeout=10.0,
+)
+
