@@ -1,0 +1,558 @@
+"""Exercise checker for the notebooks: ``check()``, ``hint()`` and ``solution()``.
+
+In the spirit of Kaggle's learntools: an exercise is a list of behaviour tests
+("cases"); ``check(candidate)`` runs them against the learner's code and says
+one of three things, in a box drawn with rich:
+
+* **correct** -- every case passed;
+* **incorrect** -- the first failing case, and a message pointing at the mistake;
+* **not attempted yet** -- the stub still raises ``NotImplementedError``.
+
+A case is a plain function ``case(candidate) -> None`` that raises
+``AssertionError("what went wrong, and what to look at")``; its docstring's first
+line names it in the report.  Any other exception from the learner's code is
+reported with its type, message and the line it came from.
+
+Nothing the learner writes can hang the notebook:
+
+* every case runs under a wall-clock limit (``timeout``).  In the main thread --
+  where Jupyter runs cells -- that is ``signal.setitimer`` and a SIGALRM handler
+  raising a private ``BaseException`` (so ``except Exception`` in the learner's
+  code cannot swallow it; the timer re-fires until the case is over).  Off the
+  main thread the case runs in a daemon thread joined with a timeout;
+* cases that run a toyloop loop use :func:`run_in_loop`: a ``VirtualClock`` (so
+  sleeps are instant and times exact) and an instrument that stops the loop
+  after ``max_iterations`` iterations ("is a task busy-waiting?") or when it is
+  about to wait forever with nothing that could wake it ("did you forget to
+  wake the task?").
+
+The report is deterministic (fixed width, no timings), so a committed
+"not attempted yet" output validates under nbval.  Like every learner tool this
+module stays outside the core: the loop never imports it.
+
+Usage::
+
+    ex = Exercise("sleep", cases=[case_one, case_two], hint="...", solution=sleep)
+    ex.check(my_sleep)   # shows the report; returns a CheckResult (truthy if correct)
+    ex.hint()            # shows the next hint
+    ex.solution()        # shows the reference solution's source
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import signal
+import textwrap
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIMED_OUT", "WIDTH",
+    "CaseTimeout", "CheckResult", "Exercise", "IterationLimit", "LoopStuck",
+    "call_with_timeout", "run_in_loop",
+]
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+NOT_ATTEMPTED = "not attempted"
+TIMED_OUT = "timed out"
+
+# Reports are rendered at this width everywhere, so notebook outputs never
+# depend on the browser window or the terminal that ran nbval.
+WIDTH = 88
+
+_HEADLINES = {
+    CORRECT: "correct",
+    INCORRECT: "incorrect",
+    NOT_ATTEMPTED: "not attempted yet",
+    TIMED_OUT: "incorrect: timed out",
+}
+_MARKS = {CORRECT: "✓", INCORRECT: "✗", NOT_ATTEMPTED: "○", TIMED_OUT: "⏱"}
+_STYLES = {CORRECT: "green", INCORRECT: "red", NOT_ATTEMPTED: "blue", TIMED_OUT: "red"}
+
+
+# ---------------------------------------------------------------------------
+# Time limits: a case that hangs ends in a clear message, never a stuck kernel
+# ---------------------------------------------------------------------------
+
+
+class CaseTimeout(BaseException):
+    """Raised into a case that ran out of time.
+
+    A BaseException, like KeyboardInterrupt, so that a learner's
+    ``except Exception: pass`` cannot swallow it.
+    """
+
+
+class _Alarm:
+    """SIGALRM-based time limit for code running in the main thread.
+
+    The timer repeats every ``_REFIRE`` seconds after the first expiry: if the
+    learner's code catches the first CaseTimeout (``except BaseException``),
+    the next one comes soon after.  ``disarm`` is safe to call while an alarm is
+    being delivered: it retries until the timer really is off.
+    """
+
+    _REFIRE = 0.2
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.active = False
+        self._old_handler: Any = None
+        self._old_timer: tuple[float, float] = (0.0, 0.0)
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.active:
+            raise CaseTimeout(self.timeout)
+
+    def arm(self) -> None:
+        self._old_handler = signal.signal(signal.SIGALRM, self._handler)
+        self.active = True
+        self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.timeout, self._REFIRE)
+
+    def disarm(self) -> None:
+        while True:
+            try:
+                self.active = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, self._old_handler)
+                if self._old_timer[0]:
+                    # Somebody else's timer was running: give it back what it had left.
+                    signal.setitimer(signal.ITIMER_REAL, *self._old_timer)
+                return
+            except CaseTimeout:  # an alarm landed between two lines above: go again
+                continue
+
+
+def _can_use_signals() -> bool:
+    return (hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread())
+
+
+def call_with_timeout(fn: Callable[..., Any], timeout: float | None, *args: Any) -> Any:
+    """``fn(*args)``, or :class:`CaseTimeout` once ``timeout`` seconds have passed.
+
+    In the main thread the call is interrupted (SIGALRM).  Elsewhere it runs in a
+    daemon thread and is abandoned when the time is up: Python cannot stop a
+    thread, so a hung case keeps its daemon thread until the process exits.
+    """
+    if timeout is None or timeout <= 0:
+        return fn(*args)
+    if _can_use_signals():
+        alarm = _Alarm(timeout)
+        alarm.arm()
+        try:
+            return fn(*args)
+        finally:
+            alarm.disarm()
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="toyloop-checker-case", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise CaseTimeout(timeout)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+# ---------------------------------------------------------------------------
+# Running a toyloop loop inside a case: bounded, on virtual time
+# ---------------------------------------------------------------------------
+
+
+class LoopStuck(BaseException):
+    """The loop under test will never finish (raised from an instrument).
+
+    A BaseException so that toyloop's Instruments registry, which drops an
+    instrument raising an ``Exception``, lets it through to stop the loop.
+    """
+
+
+IDLE_MESSAGE = (
+    "the loop went idle: nothing is ready, no timer is set and nothing else can wake "
+    "it, yet the main coroutine has not finished. Some task is waiting for a future "
+    "that nobody completes. Did you forget to wake the task (set the future's result, "
+    "or schedule the callback that does)?"
+)
+SPIN_MESSAGE = (
+    "the loop ran {n} iterations without finishing. Something keeps it busy without "
+    "making progress: a task that busy-waits (yields in a loop, checking the time) "
+    "instead of waiting on a future or a timer, or a callback that reschedules "
+    "itself forever."
+)
+
+
+class IterationLimit:
+    """Instrument: stop a loop that spins too long or is about to wait forever.
+
+    ``before_run_once`` counts iterations; ``before_select(None)`` means the
+    loop is about to block with no timer.  That is a missed wake-up unless a
+    socket or a worker thread could still wake it (chapters 3 and 4), which we
+    read from the loop when it has a selector.
+    """
+
+    def __init__(self, loop: Any, max_iterations: int = 10_000,
+                 detect_idle: bool = True) -> None:
+        self.loop = loop
+        self.max_iterations = max_iterations
+        self.detect_idle = detect_idle
+        self.iterations = 0
+
+    def before_run_once(self) -> None:
+        self.iterations += 1
+        if self.iterations > self.max_iterations:
+            raise LoopStuck(SPIN_MESSAGE.format(n=self.max_iterations))
+
+    def before_select(self, timeout: float | None) -> None:
+        if timeout is None and self.detect_idle and not self._could_be_woken():
+            raise LoopStuck(IDLE_MESSAGE)
+
+    def _could_be_woken(self) -> bool:
+        loop = self.loop
+        selector = getattr(loop, "_selector", None)
+        if selector is None:
+            return False
+        if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
+            return True
+        threads_busy = getattr(loop, "_threads_busy", None)
+        return bool(threads_busy and threads_busy())
+
+
+def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
+                clock: Any = None, max_iterations: int = 10_000,
+                detect_idle: bool = True, errors: list | None = None) -> Any:
+    """Run the coroutine ``main`` on a fresh toyloop loop and return its result.
+
+    ``main`` may also be a zero-argument function returning the coroutine, which
+    then runs with the new loop already current (``loop.create_future`` and
+    ``asyncio.get_running_loop()`` work inside it).  The loop gets a
+    ``VirtualClock`` unless ``clock`` is given.  A loop that spins or goes
+    idle raises ``AssertionError`` with a message saying which; errors the loop
+    would log (a callback that raised, an exception never retrieved) are
+    appended to ``errors`` if given, else raised as ``AssertionError``.
+    """
+    from toyloop.clock import VirtualClock  # imported late: tools sit above the core
+
+    if loop_factory is None:
+        from toyloop.ch2_futures import BaseLoop as loop_factory
+    loop = loop_factory(clock=VirtualClock() if clock is None else clock)
+    caught: list[dict] = []
+    loop.set_exception_handler(lambda _loop, context: caught.append(context))
+    loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle))
+    coro = None
+    try:
+        coro = main() if callable(main) and not inspect.iscoroutine(main) else main
+        try:
+            result = loop.run_until_complete(coro)
+        except LoopStuck as stuck:
+            raise AssertionError(str(stuck)) from None
+        reported = list(caught)  # before cleanup, whose cancellations may add more
+    finally:
+        _close_quietly(loop)
+        if inspect.iscoroutine(coro) and coro.cr_frame is not None and not coro.cr_running:
+            with contextlib.suppress(BaseException):
+                coro.close()
+    if errors is not None:
+        errors.extend(reported)
+    elif reported:
+        context = reported[0]
+        exc = context.get("exception")
+        detail = f": {type(exc).__name__}: {exc}" if exc is not None else ""
+        raise AssertionError(
+            f"the loop reported an error nobody handled -- {context.get('message')}{detail}")
+    return result
+
+
+def _close_quietly(loop: Any) -> None:
+    """Cancel what is left, give it a few iterations to unwind, close the loop.
+
+    Leftover tasks would otherwise log "Task was destroyed but it is pending!"
+    into the learner's notebook long after the report was shown.
+    """
+    with contextlib.suppress(BaseException):
+        for entry in list(getattr(loop, "_scheduled", ())):
+            entry[2].cancel()
+        tasks = [t for t in _tasks_of(loop) if not t.done()]
+        for task in tasks:
+            task.cancel()
+        for _ in range(10):
+            if not (loop._ready or any(not t.done() for t in tasks)):
+                break
+            if loop._ready:
+                loop._run_once()
+        for task in tasks:
+            task._log_destroy_pending = False
+    with contextlib.suppress(BaseException):
+        loop.close()
+
+
+def _tasks_of(loop: Any) -> list:
+    import asyncio
+
+    return list(asyncio.all_tasks(loop))
+
+
+# ---------------------------------------------------------------------------
+# Results and their reports
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """The outcome of ``Exercise.check``: truthy when every case passed."""
+
+    exercise: str
+    status: str
+    message: str = ""
+    case: str | None = None  # the failing case's description
+    case_number: int | None = None  # 1-based
+    n_cases: int = 0
+    passed_cases: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == CORRECT
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def headline(self) -> str:
+        return f"{_MARKS[self.status]} {self.exercise}: {_HEADLINES[self.status]}"
+
+    def body(self) -> str:
+        """The report as plain text, without the headline."""
+        if self.status == CORRECT:
+            cases = "the case" if self.n_cases == 1 else f"all {self.n_cases} cases"
+            return f"Passed {cases}. {self.message}".rstrip()
+        if self.status == NOT_ATTEMPTED:
+            return ("Your function still raises NotImplementedError. Replace that line "
+                    "with your code, run its cell, then run this check again.\n"
+                    "Stuck? .hint() on this exercise gives a hint; .solution() shows one answer.")
+        return (f"Case {self.case_number} of {self.n_cases}: {self.case}\n\n"
+                f"{self.message}\n\nStuck? .hint() on this exercise gives a hint.")
+
+    def __str__(self) -> str:
+        return f"{self.headline()}\n{self.body()}"
+
+    def __rich__(self) -> Any:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        style = _STYLES[self.status]
+        return Panel(Text(self.body()), title=Text(self.headline(), style=f"bold {style}"),
+                     title_align="left", border_style=style, width=WIDTH)
+
+    def show(self) -> None:
+        _show(self)
+
+    def _ipython_display_(self) -> None:
+        """check() has shown the report already; don't show it a second time."""
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(width=WIDTH, soft_wrap=False)
+
+
+def _show(renderable: Any) -> None:
+    try:
+        console = _console()
+    except ImportError:  # rich is optional (the `tools` extra): plain text still works
+        print(renderable if isinstance(renderable, str) else str(renderable))
+        return
+    console.print(renderable)
+
+
+def render_text(renderable: Any) -> str:
+    """What ``_show`` would print, as plain text at WIDTH columns (for tests)."""
+    from rich.console import Console
+
+    console = Console(width=WIDTH, file=_NullFile(), color_system=None,
+                      force_jupyter=False, force_terminal=False)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
+class _NullFile:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# Exercise
+# ---------------------------------------------------------------------------
+
+
+def _describe(case: Callable) -> str:
+    doc = inspect.getdoc(case)
+    if doc:
+        return doc.strip().splitlines()[0]
+    name = getattr(case, "__name__", None) or getattr(getattr(case, "func", None),
+                                                      "__name__", "case")
+    return name.removeprefix("case_").replace("_", " ")
+
+
+def _learner_frame(exc: BaseException) -> str:
+    """`in my_sleep, line 4` -- the innermost frame outside toyloop and the stdlib."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    here = __file__.rsplit("/", 2)[0]  # .../toyloop
+    for frame in reversed(frames):
+        if not frame.filename.startswith(here) and "/lib/python3" not in frame.filename:
+            return f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
+    return ""
+
+
+def _raised_not_implemented(exc: BaseException) -> bool:
+    """The stub's ``raise NotImplementedError`` (not one raised deep in a library)."""
+    return isinstance(exc, NotImplementedError)
+
+
+class Exercise:
+    """One exercise: behaviour tests, hints and a reference solution.
+
+    ``cases`` are functions ``case(candidate) -> None`` raising AssertionError
+    with a message that points at the mistake.  ``hint`` is a string or a list
+    of strings (shown one more per ``hint()`` call).  ``solution`` is the
+    reference (a function or class, or a tuple of them), shown only when asked.
+    ``timeout`` bounds each case in wall-clock seconds.
+    """
+
+    def __init__(self, name: str, cases: Sequence[Callable[[Any], None]],
+                 hint: str | Sequence[str] = "", solution: Any = None,
+                 timeout: float = 5.0) -> None:
+        if not cases:
+            raise ValueError(f"exercise {name!r} needs at least one case")
+        self.name = name
+        self.cases = list(cases)
+        self.hints = [hint] if isinstance(hint, str) else list(hint)
+        self.hints = [textwrap.dedent(h).strip() for h in self.hints if h]
+        self.reference = solution
+        self.timeout = timeout
+        self._hints_shown = 0
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.name!r}: {len(self.cases)} cases>"
+
+    # -- Checking -------------------------------------------------------------
+
+    def run(self, candidate: Any) -> CheckResult:
+        """Run every case against ``candidate`` and return the result, showing nothing."""
+        n = len(self.cases)
+        passed: list[str] = []
+        for number, case in enumerate(self.cases, 1):
+            description = _describe(case)
+
+            def failed(status: str, message: str, description: str = description,
+                       number: int = number) -> CheckResult:
+                return CheckResult(self.name, status, message, description, number, n,
+                                   list(passed))
+
+            try:
+                call_with_timeout(case, self.timeout, candidate)
+            except CaseTimeout:
+                return failed(TIMED_OUT, (
+                    f"Your code did not finish within {self.timeout:g} seconds, so the check "
+                    "stopped it. Look for a loop that never ends, a blocking call "
+                    "(time.sleep, a lock, input) or a task that nobody wakes up."))
+            except LoopStuck as stuck:
+                return failed(INCORRECT, str(stuck))
+            except AssertionError as error:
+                return failed(INCORRECT, str(error) or "a check failed (no message)")
+            except NotImplementedError as exc:
+                if _raised_not_implemented(exc):
+                    return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n)
+                raise
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:
+                return failed(INCORRECT, (
+                    f"Your code raised {type(exc).__name__}: {exc}{_learner_frame(exc)}"))
+            passed.append(description)
+        return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed)
+
+    def check(self, candidate: Any) -> CheckResult:
+        """Run the cases against ``candidate`` and show the report (see ``run``)."""
+        result = self.run(candidate)
+        _show(result)
+        return result
+
+    # -- Help -----------------------------------------------------------------
+
+    def hint(self, n: int | None = None) -> None:
+        """Show the next hint (or hint number ``n``, counting from 1)."""
+        if not self.hints:
+            _show_panel(f"{self.name}: hint", "No hint for this one: try the solution.", "yellow")
+            return
+        if n is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            n = self._hints_shown
+        n = max(1, min(n, len(self.hints)))
+        more = (f"\n\n(ex.hint() again for hint {n + 1} of {len(self.hints)})"
+                if n < len(self.hints) else "")
+        title = f"{self.name}: hint" + (f" {n} of {len(self.hints)}" if len(self.hints) > 1
+                                        else "")
+        _show_panel(title, self.hints[n - 1] + more, "yellow")
+
+    def solution_source(self) -> str:
+        """The reference solution's source code."""
+        if self.reference is None:
+            return "# no reference solution for this exercise"
+        parts: Iterable[Any] = (self.reference if isinstance(self.reference, (tuple, list))
+                                else (self.reference,))
+        return "\n\n".join(textwrap.dedent(inspect.getsource(p)).rstrip() for p in parts)
+
+    def solution(self) -> None:
+        """Show the reference solution (only when asked: try first!)."""
+        source = self.solution_source()
+        try:
+            from rich.panel import Panel
+            from rich.syntax import Syntax
+            from rich.text import Text
+        except ImportError:
+            print(f"{self.name}: one solution\n{source}")
+            return
+        _show(Panel(Syntax(source, "python", theme="default", background_color="default"),
+                    title=Text(f"{self.name}: one solution", style="bold magenta"),
+                    title_align="left", border_style="magenta", width=WIDTH))
+
+
+def _show_panel(title: str, text: str, style: str) -> None:
+    try:
+        from rich.panel import Panel
+        from rich.text import Text
+    except ImportError:
+        print(f"{title}\n{text}")
+        return
+    _show(Panel(Text(text), title=Text(title, style=f"bold {style}"), title_align="left",
+                border_style=style, width=WIDTH))
+
+
+if __name__ == "__main__":  # pragma: no cover - a quick look at the three reports
+    def _stub(x: Any) -> Any:
+        raise NotImplementedError
+
+    def _case_double(fn: Any) -> None:
+        """doubles 2"""
+        assert fn(2) == 4, f"expected 4, got {fn(2)!r}"
+
+    demo = Exercise("double", [_case_double], hint="multiply by two",
+                    solution=lambda x: x * 2)
+    for candidate in (_stub, lambda x: x + 1, lambda x: x * 2):
+        demo.check(candidate)
