@@ -45,7 +45,7 @@ from asyncio.exceptions import SendfileNotAvailableError
 from collections.abc import Coroutine
 from typing import Any, NoReturn
 
-from .ch2_futures import Handle, Task, gather, logger
+from .ch2_futures import Handle, Task, _iscoroutine, gather, logger
 from .ch3_selectors import _check_nonblocking
 from .ch4_threads import ThreadLoop
 from .ch5_transports import Server, _SelectorDatagramTransport, _SelectorSocketTransport
@@ -92,7 +92,13 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         """An unfinished async generator was garbage-collected: close it on the loop."""
         self._asyncgens.discard(agen)
         if not self.is_closed():
-            self.call_soon_threadsafe(self.create_task, agen.aclose())
+            closer = agen.aclose()
+            if not _iscoroutine(closer):
+                # Chapter 2's Task takes only real coroutines, and aclose() gives an
+                # awaitable (asyncio's Task takes it): wrap it.  Caveat: a wrapper
+                # cancelled before its first step never runs the generator's finally.
+                closer = _await(closer)
+            self.call_soon_threadsafe(self.create_task, closer)
 
     async def shutdown_asyncgens(self) -> None:
         """Close every async generator still suspended (asyncio.Runner calls this)."""
@@ -373,11 +379,11 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
                 try:
                     sock.bind(address)
                 except OSError as err:
-                    if err.errno == errno.EADDRNOTAVAIL:  # that family is off here (bpo-30945)
-                        sockets.pop().close()
+                    if _PY313 and err.errno == errno.EADDRNOTAVAIL:
+                        sockets.pop().close()  # 3.13: that family is off here (bpo-30945)
                         continue
                     raise OSError(err.errno, f"error while attempting to bind on address "
-                                             f"{address!r}: {str(err).lower()}") from None
+                                             f"{address!r}: {_bind_error_text(err)}") from None
             if not sockets:
                 raise OSError(f"could not bind on any address out of "
                               f"{[info[4] for info in infos]!r}")
@@ -780,6 +786,19 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
 # ---------------------------------------------------------------------------
 
 
+# Python 3.13 quotes the whole OSError in bind errors (3.11/3.12: its strerror only)
+# and lets create_server skip an address family that is not available.
+_PY313 = sys.version_info >= (3, 13)
+
+
+def _bind_error_text(exc: OSError) -> str:
+    return str(exc).lower() if _PY313 else (exc.strerror or str(exc)).lower()
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
 def _sighandler_noop(signum: int, frame: Any) -> None:
     """The Python-level handler: the byte in the wakeup fd does the real work."""
 
@@ -809,7 +828,7 @@ def _bind_local(sock: socket.socket, family: int, laddr_infos: list) -> None:
             return
         except OSError as exc:
             error = OSError(exc.errno, f"error while attempting to bind on address "
-                                       f"{laddr!r}: {str(exc).lower()}")
+                                       f"{laddr!r}: {_bind_error_text(exc)}")
     raise error or OSError(f"no matching local address with family={family} found")
 
 
