@@ -23,8 +23,8 @@ CELLS = [
                       "(used by `tests/browser/test_explorer_browser.py`)."),
     new_code_cell('''\
 import toyloop
-from toyloop.tools.tracer import run_traced
 from toyloop.tools.explorer import Explorer
+from toyloop.tools.tracer import run_traced
 
 
 async def worker(name, delay):

@@ -124,14 +124,14 @@ class ExplorerModel:
             where = f"before iteration 1 (of {self.last})"
         else:
             where = f"after iteration {position} of {self.last}"
-        text = f"{where}   clock t={snap.clock:.3f}"
+        text = f"{where} · clock t={snap.clock:.3f}"
         if position == self.last:
             if self.exception is not None:
-                text += f"   program raised {type(self.exception).__name__}: {self.exception}"
+                text += f" · program raised {type(self.exception).__name__}: {self.exception}"
             elif self.recorder.truncated:
-                text += "   (stopped: max_iterations reached)"
+                text += " · stopped: max_iterations reached"
             else:
-                text += f"   result={self.recorder.namer.value(self.result)}"
+                text += f" · result={self.recorder.namer.value(self.result)}"
         return text
 
     def pane_text(self, name: str, position: int | None = None) -> str:
@@ -181,7 +181,10 @@ class ExplorerModel:
         if not rows:
             return "(nothing registered)"
         width = max(len(fd) for fd, _, _ in rows)
-        return "\n".join(f"{fd:<{width}}  {ev:<10} {cbs}" for fd, ev, cbs in rows)
+        lines = [f"{fd:<{width}}  {ev:<10} {cbs}" for fd, ev, cbs in rows]
+        if any(fd == "self-pipe" for fd, _, _ in rows):
+            lines.append("\n(self-pipe: the loop's own wake-up socket, chapter 4)")
+        return "\n".join(lines)
 
     def _pane_tasks(self, position: int) -> str:
         tasks = self.snapshot(position).tasks
@@ -295,23 +298,25 @@ class Explorer(ExplorerModel):
         self.header = w.HTML()
         self.header.add_class("toyloop-header")
         for name in PANES:
-            pane = w.HTML(layout=w.Layout(width="100%"))
+            pane = w.HTML(layout=w.Layout(width="auto", margin="0"))
             pane.add_class(f"toyloop-pane-{name}")
             self.panes[name] = pane
-        cell = {"width": "100%", "min_height": "110px"}
+        cell = {"width": "auto", "min_height": "110px", "margin": "0"}
+        self.panes["iteration"].layout = w.Layout(width="auto", margin="4px 0 8px 0")
+        self.panes["timeline"].layout = w.Layout(width="auto", margin="8px 0 0 0")
         for name in ("ready", "timers", "selector", "tasks"):
             self.panes[name].layout = w.Layout(**cell)
         controls = w.HBox([self.back_button, self.step_button, self.play, self.slider],
-                          layout=w.Layout(align_items="center", gap="6px"))
+                          layout=w.Layout(align_items="center", margin="6px 0 0 0"))
         grid = w.GridBox(
             [self.panes["ready"], self.panes["timers"], self.panes["selector"],
              self.panes["tasks"]],
-            layout=w.Layout(grid_template_columns="1fr 1fr", grid_gap="8px 10px",
-                            width="100%"))
+            layout=w.Layout(grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
+                            grid_gap="8px 10px", width="auto"))
         box = w.VBox([self.header, controls, self.panes["iteration"], grid,
                       self.panes["timeline"]],
-                     layout=w.Layout(width="100%", max_width="1100px", gap="8px",
-                                     padding="4px"))
+                     layout=w.Layout(width="auto", max_width="1100px",
+                                     padding="4px 8px 8px 4px"))
         box.add_class("toyloop-explorer")
         return box
 

@@ -47,6 +47,12 @@ __all__ = ["CallbackRun", "Iteration", "Namer", "Recorder", "Snapshot", "run_pro
 
 _DEFAULT_TASK_NAME = re.compile(r"^Task-\d+$")
 _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+_PATH = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s:'\"()]*[\\/]([^\\/\s:'\"()]+\.pyw?)\b")
+
+
+def strip_paths(text: str) -> str:
+    """``/work/main/tests/demo.py:12`` -> ``demo.py:12``: paths differ between machines."""
+    return _PATH.sub(r"\1", text)
 _STEP_NAMES = {"__step": "step", "_Task__step": "step", "task_step": "step",
                "__wakeup": "wakeup", "_Task__wakeup": "wakeup", "task_wakeup": "wakeup"}
 
@@ -130,19 +136,20 @@ class Namer:
 
     def task(self, task: Any) -> str:
         """``Task-1`` (numbered by first sighting) or the task's own name."""
+        name = task.get_name()
+        if not (self.stable_names and _DEFAULT_TASK_NAME.match(name)):
+            return name  # a name somebody chose (maybe with set_name since): show it
         try:
             return self._task_labels[task]
         except (KeyError, TypeError):
             pass
-        name = task.get_name()
-        if self.stable_names and _DEFAULT_TASK_NAME.match(name):
-            self._task_count += 1
-            name = f"Task-{self._task_count}"
+        self._task_count += 1
+        label = f"Task-{self._task_count}"
         try:
-            self._task_labels[task] = name
-        except TypeError:  # not weak-referenceable: name it afresh each time
+            self._task_labels[task] = label
+        except TypeError:  # not weak-referenceable: it gets a new number each time
             pass
-        return name
+        return label
 
     def self_pipe_fd(self) -> int | None:
         ssock = getattr(self.loop, "_ssock", None)
@@ -179,7 +186,7 @@ class Namer:
             return "<socket closed>" if obj.fileno() < 0 else f"<socket {self.fd(obj)}>"
         if inspect.ismethod(obj) or inspect.isfunction(obj) or inspect.isbuiltin(obj):
             return _qualname(obj)
-        return _ADDRESS.sub("at 0x…", _short_repr.repr(obj))
+        return strip_paths(_ADDRESS.sub("at 0x…", _short_repr.repr(obj)))
 
     def future(self, fut: Any, waiters: bool = True) -> str:
         """``Future pending awaited by Task-2``, ``Future finished result=3``, ..."""
@@ -359,8 +366,15 @@ class Recorder:
 
     # -- hook points, in the order _run_once calls them -------------------------
 
+    def _bind(self, loop: Any) -> Any:
+        """Learn the loop when added with a bare ``loop.add_instrument(recorder)``."""
+        if self._loop is None and loop is not None:
+            self._loop = self.namer.loop = loop
+        return self._loop
+
     def before_run_once(self) -> None:
-        loop = self._loop
+        # Hooks are not told their loop; the running loop is the one calling us.
+        loop = self._bind(events._get_running_loop()) if self._loop is None else self._loop
         if self.take_snapshots and not self.snapshots:
             self.snapshots.append(self.snapshot(0))
         now = loop.time()
@@ -439,6 +453,7 @@ class Recorder:
         self._tasks.append((label, ref))
 
     def task_created(self, task: Any) -> None:
+        self._bind(task.get_loop())
         label = self.namer.task(task)
         self._know(task, label)
         self._note(f"created {label} {_qualname(task.get_coro())}()")
@@ -464,7 +479,8 @@ class Recorder:
     def exception_handled(self, context: dict) -> None:
         exc = context.get("exception")
         what = f": {type(exc).__name__}: {exc}" if exc is not None else ""
-        self._note(f"exception handler called: {context.get('message', '')}{what}")
+        message = strip_paths(f"{context.get('message', '')}{what}")
+        self._note(f"exception handler called: {message}")
 
     # -- describing tasks and the loop's state --------------------------------
 

@@ -1,0 +1,216 @@
+"""The explorer in a real browser: JupyterLab + headless Chromium (Playwright).
+
+What it checks, as a person would: open a notebook that shows the explorer,
+run all cells, see the explorer's widgets, press Step, and see the iteration
+number and the panes change.  It saves a screenshot to docs/explorer.png.
+
+Needs Debian's chromium and the playwright Python package (no browser
+download: Playwright drives the system chromium through ``executable_path``)::
+
+    apt-get install chromium        # or set TOYLOOP_CHROMIUM=/path/to/chromium
+    pip install playwright          # the `browser` extra: pip install -e .[browser]
+
+Without them the test is skipped and says so.  Everything is bounded: the
+server gets 45 s to come up, every page wait has a timeout, and JupyterLab
+(started in its own process group) is always terminated, then killed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The notebook the test opens: switch to the chapter notebook once it shows the explorer
+# (e.g. ROOT / "notebooks" / "02_futures_and_tasks.ipynb"); its last explorer is used.
+NOTEBOOK = Path(__file__).resolve().parent / "explorer_fixture.ipynb"
+SCREENSHOT = ROOT / "docs" / "explorer.png"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SERVER_START_TIMEOUT = 45.0   # seconds
+PAGE_TIMEOUT_MS = 30_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
+
+
+def _chromium() -> str:
+    path = os.environ.get("TOYLOOP_CHROMIUM") or "/usr/bin/chromium"
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.skip(f"no chromium at {path}: run `apt-get install chromium` "
+                    "(or set TOYLOOP_CHROMIUM to a chromium binary) to enable this test")
+    return path
+
+
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed: run `pip install playwright` "
+                    "(or `pip install -e .[browser]`) to enable this test")
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(tmp: Path) -> dict[str, str]:
+    """A private Jupyter setup in ``tmp``: a kernel on this Python, no user config."""
+    kernel_dir = tmp / "jupyter-data" / "kernels" / "python3"
+    kernel_dir.mkdir(parents=True)
+    (kernel_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "env": {"PYTHONPATH": str(ROOT)},
+    }))
+    settings = tmp / "lab-settings"
+    apputils = settings / "@jupyterlab" / "apputils-extension"
+    apputils.mkdir(parents=True)
+    # No news pop-up, no update checks: nothing leaves loopback.
+    (apputils / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = dict(os.environ)
+    env.update({
+        "JUPYTER_PATH": str(tmp / "jupyter-data"),
+        "JUPYTER_DATA_DIR": str(tmp / "jupyter-data"),
+        "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
+        "JUPYTER_PREFER_ENV_PATH": "0",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def _wait_for_server(proc: subprocess.Popen, port: int, token: str) -> None:
+    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)  # polling a server we started; bounded by the deadline
+    raise TimeoutError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate JupyterLab's process group (it started kernels), then kill it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=5)
+
+
+def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
+    chromium = _chromium()
+    sync_playwright = _playwright()
+    if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("jupyterlab is not installed in this Python: pip install -e .[lab]")
+
+    work = tmp_path / "nb"
+    work.mkdir()
+    notebook = work / "explorer.ipynb"
+    shutil.copy(NOTEBOOK, notebook)
+    env = _prepare(tmp_path)
+    port, token = _free_port(), uuid.uuid4().hex
+    log = open(tmp_path / "jupyterlab.log", "wb")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root",
+         f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        _wait_for_server(proc, port, token)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
+                                        headless=True, timeout=PAGE_TIMEOUT_MS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 1500})
+                page.set_default_timeout(PAGE_TIMEOUT_MS)
+                try:
+                    _drive(page, port, token)
+                except Exception:
+                    page.screenshot(path=str(tmp_path / "failure.png"))
+                    sys.stderr.write(f"screenshot of the failure: {tmp_path / 'failure.png'}\n")
+                    raise
+            finally:
+                browser.close()
+    except Exception:
+        log.flush()
+        sys.stderr.write((tmp_path / "jupyterlab.log").read_text(errors="replace")[-3000:])
+        raise
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def _drive(page, port: int, token: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/explorer.ipynb?token={token}")
+    # The kernel is up when the status bar says Idle.
+    page.wait_for_selector(".jp-Notebook", state="visible")
+    page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(state="visible")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+    explorer = page.locator(".toyloop-explorer").last
+    explorer.wait_for(state="visible")
+    status = explorer.locator(".toyloop-status")
+    ready = explorer.locator(".toyloop-pane-ready")
+    now = explorer.locator(".toyloop-pane-iteration")
+    assert "before iteration 1" in status.inner_text()
+    for name in ("ready", "timers", "selector", "tasks", "timeline", "iteration"):
+        assert explorer.locator(f".toyloop-pane-{name}").is_visible(), name
+    assert "self-pipe" in explorer.locator(".toyloop-pane-selector").inner_text()
+    ready_before = ready.inner_text()
+
+    step = explorer.locator("button.toyloop-step")
+    for n in (1, 2, 3):
+        step.click()
+        expect(status).to_contain_text(f"after iteration {n} of", timeout=10_000)
+    assert ready.inner_text() != ready_before
+    expect(now).to_contain_text("iteration 3: clock t=0.500", timeout=10_000)
+    assert "timer fired" in now.inner_text()
+    assert "Task-3" in explorer.locator(".toyloop-pane-tasks").inner_text()
+
+    explorer.locator("button.toyloop-back").click()
+    expect(status).to_contain_text("after iteration 2 of", timeout=10_000)
+    step.click()
+    expect(status).to_contain_text("after iteration 3 of", timeout=10_000)
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    explorer.scroll_into_view_if_needed()
+    explorer.screenshot(path=str(SCREENSHOT))
+    assert SCREENSHOT.stat().st_size > 10_000
