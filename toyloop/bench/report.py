@@ -30,7 +30,7 @@ def rows(summary: dict[str, Any]) -> list[list[str]]:
     for name, row in summary["workloads"].items():
         target = verdicts.get(name)
         out.append([
-            name, f"{WORKLOADS[name].unit}s/s",
+            name, f"{WORKLOADS[name].unit}/s",
             *(_rate(row.get(loop)) for loop in MAIN_LOOPS),
             _ratio(row.get("toyloop")), _ratio(row.get("uvloop")),
             target["target"].replace("ratio ", "") if target else "",

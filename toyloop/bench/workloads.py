@@ -456,30 +456,30 @@ class Workload:
     size: int          # default (full) run
     quick: int         # --quick
     small: int         # tests/test_bench.py
-    unit: str          # what one op is
+    unit: str          # what the ops are, plural ("timers")
     what: str          # one line for the table
 
 
 WORKLOADS: dict[str, Workload] = {w.name: w for w in [
-    Workload("callbacks", callbacks, 300_000, 30_000, 2_000, "callback",
+    Workload("callbacks", callbacks, 300_000, 30_000, 2_000, "callbacks",
              "chain of call_soon callbacks"),
-    Workload("timers", timers, 100_000, 20_000, 2_000, "timer",
+    Workload("timers", timers, 100_000, 20_000, 2_000, "timers",
              "100,000 timers, half cancelled"),
-    Workload("timers_10k", timers, 10_000, 10_000, 1_000, "timer",
+    Workload("timers_10k", timers, 10_000, 10_000, 1_000, "timers",
              "timer scaling: 10,000"),
-    Workload("timers_1m", timers, 1_000_000, 100_000, 3_000, "timer",
+    Workload("timers_1m", timers, 1_000_000, 100_000, 3_000, "timers",
              "timer scaling: 1,000,000"),
-    Workload("tasks", tasks, 10_000, 2_000, 200, "switch",
+    Workload("tasks", tasks, 10_000, 2_000, 200, "switches",
              "10,000 tasks x 10 sleep(0)"),
-    Workload("pingpong", pingpong, 50_000, 5_000, 500, "round trip",
+    Workload("pingpong", pingpong, 50_000, 5_000, 500, "round trips",
              "future ping-pong between two tasks"),
-    Workload("sock_echo", sock_echo, 100, 10, 3, "round trip",
+    Workload("sock_echo", sock_echo, 100, 10, 3, "round trips",
              "TCP echo, 100 clients, sock_*"),
-    Workload("stream_echo", stream_echo, 100, 10, 3, "round trip",
+    Workload("stream_echo", stream_echo, 100, 10, 3, "round trips",
              "TCP echo, 100 clients, streams"),
-    Workload("idle_conns", idle_conns, 10_000, 1_000, 50, "connection",
+    Workload("idle_conns", idle_conns, 10_000, 1_000, 50, "connections",
              "10,000 idle connections"),
-    Workload("executor", executor, 5_000, 500, 50, "round trip",
+    Workload("executor", executor, 5_000, 500, 50, "round trips",
              "run_in_executor round trips"),
 ]}
 

@@ -1,0 +1,228 @@
+"""The benchmark suite runs and computes the right thing (not a timed test).
+
+Every workload runs once on every loop at a small size, in this process, and
+must report a correct result; the harness's child process, the summary maths
+(medians, ratios, PASS/MISS) and the CLI are checked on small inputs.  The
+chapter 6 "before" loops must give the same answers as the real one.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+
+import pytest
+
+import toyloop
+from toyloop.bench import harness, report
+from toyloop.bench.workloads import LOOPS, WORKLOADS, Skip, run_workload, timers, uvloop_available
+from toyloop.ch6_performance import (
+    EagerCancelLoop,
+    ListReadyLoop,
+    NoHooksEventLoop,
+    PlainHandle,
+    PlainHandleLoop,
+    SortedTimersLoop,
+)
+
+MAIN = ["toyloop", "asyncio"] + (["uvloop"] if uvloop_available() else [])
+
+
+@pytest.mark.parametrize("loop_name", MAIN)
+@pytest.mark.parametrize("name", list(WORKLOADS))
+def test_workload_gives_correct_result(name: str, loop_name: str) -> None:
+    workload = WORKLOADS[name]
+    try:
+        result = run_workload(name, loop_name, workload.small)
+    except Skip as skip:
+        # Only toyloop may skip, and only streams while create_server is missing.
+        assert (name, loop_name) == ("stream_echo", "toyloop"), skip
+        assert "create_server" in str(skip)
+        return
+    assert result.ok, f"{name} on {loop_name} computed a wrong result"
+    assert result.elapsed > 0
+    expected_ops = workload.small * (10 if name == "tasks" else 1) * (
+        100 if name.endswith("echo") else 1)
+    assert result.ops == expected_ops
+    if name == "idle_conns":
+        assert result.extra["served"] == workload.small
+        assert "bytes_per_conn" in result.extra
+
+
+@pytest.mark.parametrize("loop_name,name", [("toyloop-nohooks", "callbacks"),
+                                            ("asyncio-pytask", "pingpong"),
+                                            ("asyncio-pytask", "tasks")])
+def test_extra_loops(loop_name: str, name: str) -> None:
+    assert run_workload(name, loop_name, WORKLOADS[name].small).ok
+
+
+def test_asyncio_pytask_really_uses_pure_python_classes() -> None:
+    import asyncio
+
+    loop = LOOPS["asyncio-pytask"]()
+    try:
+        async def main() -> tuple[type, type]:
+            return type(loop.create_future()), type(asyncio.current_task())
+
+        fut_type, task_type = loop.run_until_complete(loop.create_task(main()))
+    finally:
+        loop.close()
+    assert fut_type is asyncio.futures._PyFuture
+    assert task_type is asyncio.tasks._PyTask
+
+
+def test_timers_check_catches_a_loop_that_ignores_cancel() -> None:
+    """The workloads' checks can fail: timers that fire although cancelled are caught."""
+
+    class IgnoresCancel(toyloop.EventLoop):
+        def call_at(self, *args, **kwargs):
+            super().call_at(*args, **kwargs)
+            return types.SimpleNamespace(cancel=lambda: None)
+
+    loop = IgnoresCancel()
+    try:
+        assert not timers(loop, 200).ok
+    finally:
+        loop.close()
+
+
+# -- The harness ---------------------------------------------------------------
+
+
+def test_child_process_reports_one_run() -> None:
+    entry = harness.run_in_child("callbacks", "toyloop", 500, timeout=60)
+    assert entry["ok"] is True and entry["ops"] == 500 and entry["elapsed"] > 0
+
+
+def test_child_process_reports_errors_instead_of_raising() -> None:
+    entry = harness.run_in_child("no_such_workload", "toyloop", 1, timeout=60)
+    assert "error" in entry and "KeyError" in entry["error"]
+
+
+def _fake_runs() -> dict:
+    runs = []
+    for rep, scale in enumerate([1.0, 1.2, 0.9]):  # medians: the middle value
+        for loop, t in [("toyloop", 2.0), ("asyncio", 2.4), ("uvloop", 0.8),
+                        ("toyloop-nohooks", 1.96)]:
+            runs.append(dict(workload="callbacks", loop=loop, rep=rep, elapsed=t * scale,
+                             ops=1000, ok=True, extra={}))
+        for loop, t in [("toyloop", 3.0), ("asyncio", 2.0)]:
+            runs.append(dict(workload="pingpong", loop=loop, rep=rep, elapsed=t * scale,
+                             ops=500, ok=True, extra={}))
+        for name, t in [("timers", 1.0), ("timers_1m", 13.0)]:
+            runs.append(dict(workload=name, loop="toyloop", rep=rep, elapsed=t * scale,
+                             ops=100_000 if name == "timers" else 1_000_000, ok=True,
+                             extra={}))
+        for loop, mem in [("toyloop", 1500.0), ("asyncio", 2000.0)]:
+            runs.append(dict(workload="idle_conns", loop=loop, rep=rep, elapsed=1.0, ops=100,
+                             ok=True, extra={"bytes_per_conn": mem, "served": 100}))
+    runs.append(dict(workload="stream_echo", loop="toyloop", rep=0, skipped="no streams"))
+    return {"meta": {}, "runs": runs}
+
+
+def test_summary_medians_ratios_and_verdicts() -> None:
+    summary = harness.summarize(_fake_runs())
+    cb = summary["workloads"]["callbacks"]
+    assert cb["toyloop"]["median_s"] == pytest.approx(2.0)
+    assert cb["toyloop"]["ratio"] == pytest.approx(2.4 / 2.0)
+    assert cb["uvloop"]["ratio"] == pytest.approx(3.0)
+    verdicts = {t["workload"]: t["verdict"] for t in summary["targets"]
+                if t["workload"] in harness.RATIO_TARGETS}
+    assert verdicts["callbacks"] == "PASS"      # 1.2 >= 1.1
+    assert verdicts["pingpong"] == "MISS"       # 0.67 < 0.75
+    assert verdicts["timers"] == "n/a"          # no asyncio run to compare with
+    assert verdicts["stream_echo"] == "n/a"
+    others = {t["target"]: t for t in summary["targets"]
+              if t["workload"] not in harness.RATIO_TARGETS}
+    assert others["memory/conn <= asyncio's (ratio <= 1)"]["value"] == pytest.approx(0.75)
+    assert others["memory/conn <= asyncio's (ratio <= 1)"]["verdict"] == "PASS"
+    scaling = next(t for t in summary["targets"] if t["workload"] == "timers_1m")
+    assert scaling["value"] == pytest.approx(13.0) and scaling["verdict"] == "MISS"
+    assert summary["tracing_off"]["difference_pct"] == pytest.approx(100 * 0.04 / 1.96)
+    assert summary["workloads"]["stream_echo"]["toyloop"]["notes"] == ["skipped: no streams"]
+
+
+def test_report_renders_every_row() -> None:
+    summary = harness.summarize(_fake_runs())
+    table = report.markdown_table(summary)
+    assert "| callbacks |" in table and "PASS" in table and "MISS" in table
+    assert "callbacks on toyloop-nohooks" in table
+    text = "\n".join(report.notes(summary))
+    assert "Tracing off" in text and "1,000,000/100,000 = 13.0x" in text
+
+
+def test_cli_writes_json(tmp_path, capsys) -> None:
+    from toyloop.bench.__main__ import main
+
+    out = tmp_path / "r.json"
+    assert main(["--only", "callbacks", "--quick", "--reps", "1", "--quiet",
+                 "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    loops = {run["loop"] for run in data["runs"]}
+    assert {"toyloop", "asyncio", "toyloop-nohooks"} <= loops
+    assert all(run["ok"] for run in data["runs"])
+    assert "callbacks" in data["summary"]["workloads"]
+    assert "toyloop benchmarks" in capsys.readouterr().out
+
+
+def test_cli_rejects_unknown_workload() -> None:
+    from toyloop.bench.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["--only", "nope"])
+
+
+# -- Chapter 6's loops ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [NoHooksEventLoop, ListReadyLoop, SortedTimersLoop,
+                                 EagerCancelLoop, PlainHandleLoop])
+@pytest.mark.parametrize("name", ["callbacks", "timers", "tasks", "pingpong"])
+def test_before_variants_compute_the_same(cls: type, name: str) -> None:
+    loop = cls()
+    try:
+        assert WORKLOADS[name].func(loop, 300).ok
+    finally:
+        loop.close()
+
+
+def test_naive_variants_really_are_naive() -> None:
+    loop = SortedTimersLoop()
+    try:
+        for when in (3.0, 1.0, 2.0):
+            loop.call_at(when, print)
+        assert [entry[0] for entry in loop._scheduled] == [1.0, 2.0, 3.0]  # sorted list
+        handle = loop.call_at(0.5, print)
+    finally:
+        loop.close()
+    eager = EagerCancelLoop()
+    try:
+        timer = eager.call_later(10, print)
+        timer.cancel()
+        assert eager._scheduled == [] and eager._timer_cancelled_count == 0
+    finally:
+        eager.close()
+    ready = ListReadyLoop()
+    try:
+        assert type(ready._ready).__name__ == "_ListQueue"
+    finally:
+        ready.close()
+    assert not hasattr(toyloop.Handle(print, (), None, None), "__dict__")
+    assert hasattr(PlainHandle(print, (), None, None), "__dict__")
+    assert handle.when() == 0.5
+
+
+def test_nohooks_loop_ignores_instruments() -> None:
+    calls = []
+
+    class Counter:
+        def before_run_once(self) -> None:
+            calls.append(1)
+
+    loop = NoHooksEventLoop()
+    loop.add_instrument(Counter())
+    try:
+        loop.run_until_complete(toyloop.sleep(0))
+    finally:
+        loop.close()
+    assert calls == []
