@@ -1,9 +1,10 @@
 """Build tests/browser/explorer_fixture.ipynb: the notebook the browser test opens.
 
-Run from the repository root, then execute it so its stored outputs are fresh::
+Run from the repository root; it writes the notebook and executes it in place (with
+nbclient, like ``jupyter nbconvert --execute``, but without storing the widgets' state,
+whose model ids change on every run)::
 
     python tests/browser/build_fixture.py
-    jupyter nbconvert --to notebook --execute --inplace tests/browser/explorer_fixture.ipynb
 
 It also shows, in the smallest form, what a chapter cell using the tracer and
 the explorer looks like.
@@ -54,7 +55,17 @@ def build() -> nbformat.NotebookNode:
     return nb
 
 
+def execute(nb: nbformat.NotebookNode) -> None:
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=120, kernel_name="python3", store_widget_state=False,
+                   resources={"metadata": {"path": str(HERE)}}).execute()
+    nb.metadata.pop("widgets", None)
+
+
 if __name__ == "__main__":
     path = HERE / "explorer_fixture.ipynb"
-    nbformat.write(build(), path)
+    notebook = build()
+    execute(notebook)
+    nbformat.write(notebook, path)
     print(f"wrote {path}")

@@ -126,10 +126,10 @@ class ExplorerModel:
             where = f"after iteration {position} of {self.last}"
         text = f"{where} · clock t={snap.clock:.3f}"
         if position == self.last:
-            if self.exception is not None:
-                text += f" · program raised {type(self.exception).__name__}: {self.exception}"
-            elif self.recorder.truncated:
+            if self.recorder.truncated:
                 text += " · stopped: max_iterations reached"
+            elif self.exception is not None:
+                text += f" · program raised {type(self.exception).__name__}: {self.exception}"
             else:
                 text += f" · result={self.recorder.namer.value(self.result)}"
         return text
