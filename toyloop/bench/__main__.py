@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="write raw runs and summary here")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("--from-json", metavar="PATH", help="only print a saved run's table")
+    parser.add_argument("--metric", choices=["cpu", "wall"], default="cpu",
+                        help="time to compare: the child's CPU time (default: steadier on "
+                             "a shared machine) or wall-clock time")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "LOOP", "SIZE"),
                         help=argparse.SUPPRESS)
@@ -37,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         return child_main(workload, loop, int(size))
     if args.from_json:
         with open(args.from_json) as f:
-            summary = json.load(f)["summary"]
+            data = json.load(f)
+        summary = summarize(data, args.metric)
     else:
         names = args.only.split(",") if args.only else list(WORKLOADS)
         unknown = [n for n in names if n not in WORKLOADS]
@@ -48,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         progress = None if args.quiet else (lambda line: print(line, file=sys.stderr,
                                                                flush=True))
         data = run_suite(names, reps=reps, quick=args.quick, progress=progress)
-        summary = summarize(data)
         if args.json:
-            save_json(data, args.json)
+            save_json(data, args.json, args.metric)
+        summary = summarize(data, args.metric)
     print_report(summary)
     if args.markdown:
         print(markdown_table(summary))

@@ -67,7 +67,8 @@ def notes(summary: dict[str, Any]) -> list[str]:
         lines.append(
             f"Tracing off: callbacks with hook tests {off['with_hook_tests_s']:.4f} s, "
             f"without hook points {off['without_hook_points_s']:.4f} s: "
-            f"{off['difference_pct']:+.1f}%")
+            f"{off['difference_pct']:+.1f}% (run-to-run spread of either: up to "
+            f"{off['spread_pct']:.0f}%)")
     for t in summary["targets"]:
         if t["workload"] in RATIO_TARGETS:
             continue
@@ -96,8 +97,14 @@ def print_report(summary: dict[str, Any], title: str = "toyloop benchmarks") -> 
             print(" | ".join(row))
         print("\n".join(notes(summary)))
         return
-    table = Table(title=title, caption="throughput: medians; ratios to asyncio's loop, "
-                                       "measured in the same run")
+    meta = summary.get("meta") or {}
+    caption = (f"medians of {summary.get('metric', 'wall')} time; ratios to asyncio's loop "
+               "measured in the same run")
+    if meta:
+        caption += (f"\nPython {meta.get('python')}, {meta.get('cpus')} CPUs, "
+                    f"uvloop {meta.get('uvloop')}, {meta.get('reps')} reps, load average "
+                    f"at start {meta.get('load_average', [0])[0]:.1f}")
+    table = Table(title=title, caption=caption)
     for header in HEADERS:
         table.add_column(header, justify="left" if header in ("workload", "unit") else "right")
     for row in rows(summary):
