@@ -746,3 +746,50 @@ def test_datagram_endpoint_argument_errors(kind):
         "unexpected address family", "2-tuple is expected",
         "socket modifier keyword arguments can not be used when sock is specified. "
         "(local_addr=('127.0.0.1', 0))"]
+
+
+def test_close_inside_resume_writing_loses_once():
+    """close() from resume_writing() with an empty buffer: connection_lost exactly once.
+
+    asyncio (3.11-3.13) calls it twice here -- once scheduled by close(), once
+    directly by _write_ready -- and the second call crashes into the exception
+    handler; toyloop guards on ``_conn_lost``.  So this test runs on toyloop only.
+    """
+    async def main():
+        loop = asyncio.get_running_loop()
+        log: list = []
+        loop.set_exception_handler(lambda _loop, ctx: log.append(("handler", ctx["message"])))
+        gate = asyncio.Event()
+
+        async def late_reader(reader, writer):
+            await gate.wait()
+            await reader.read()
+            writer.close()
+
+        server = await asyncio.start_server(late_reader, HOST, 0)
+        port = server.sockets[0].getsockname()[1]
+
+        class CloseOnResume(Recorder):
+            def pause_writing(self):
+                super().pause_writing()
+                gate.set()
+
+            def resume_writing(self):
+                super().resume_writing()
+                self.transport.close()
+
+        transport, client = await loop.create_connection(
+            lambda: CloseOnResume("client", log), HOST, port)
+        transport.set_write_buffer_limits(high=65536, low=0)  # resume only when empty
+        while not gate.is_set():
+            transport.write(b"x" * 65536)
+        await client.lost
+        for _ in range(5):
+            await asyncio.sleep(0)
+        transport.abort()  # after the loss: a no-op, not a crash
+        server.close()
+        return log
+
+    assert run_on("toyloop", main) == [
+        ("client", "connection_made"), ("client", "pause_writing"),
+        ("client", "resume_writing"), ("client", "connection_lost", None)]

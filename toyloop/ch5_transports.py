@@ -441,8 +441,13 @@ class _SelectorSocketTransport(_SelectorTransport):
         self._loop._remove_writer(self._sock_fd)
         if self._empty_waiter is not None:
             self._empty_waiter.set_result(None)
-        if self._closing:
-            self._call_connection_lost(None)  # close() was waiting for this flush
+        if self._closing and not self._conn_lost:
+            # close() was waiting for this flush.  Two guards asyncio lacks: a close()
+            # from inside resume_writing() above, with the buffer empty, has already
+            # scheduled connection_lost (asyncio then calls it twice); and counting
+            # the loss makes a later abort() or write() a no-op instead of a crash.
+            self._conn_lost += 1
+            self._call_connection_lost(None)
         elif self._eof:
             self._sock.shutdown(socket.SHUT_WR)  # write_eof() was waiting too
 
@@ -589,7 +594,8 @@ class _SelectorDatagramTransport(_SelectorTransport, asyncio.DatagramTransport):
         self._maybe_resume_protocol()
         if not self._buffer:
             self._loop._remove_writer(self._sock_fd)
-            if self._closing:
+            if self._closing and not self._conn_lost:
+                self._conn_lost += 1  # as in the socket transport
                 self._call_connection_lost(None)
 
     def _drop_first(self) -> None:

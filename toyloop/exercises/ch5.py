@@ -1,0 +1,471 @@
+"""Chapter 5 exercises: protocols, flow control and streams on toyloop's EventLoop.
+
+Three exercises, each an :class:`~toyloop.tools.checker.Exercise` with cases,
+hints and a reference solution:
+
+* ``line_exercise``     -- ``LineCollector``, a protocol that cuts the byte stream
+  into lines, whatever pieces ``data_received`` is handed;
+* ``producer_exercise`` -- ``Producer``, a protocol that sends a large payload
+  but stops on ``pause_writing()`` and goes on at ``resume_writing()``;
+* ``kv_exercise``       -- ``handle_kv(reader, writer, store)``, a small
+  key-value server on asyncio's streams (SET / GET / DEL, one command a line).
+
+The first case of each calls the learner's code directly (so a stub still
+raising ``NotImplementedError`` reads "not attempted yet"); the others run it
+over real sockets on a fresh toyloop ``EventLoop`` with a ``VirtualClock``,
+through ``run_in_loop`` (a spinning or stuck loop is reported).  Everything
+binds 127.0.0.1 and every server and socket is closed whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any
+
+from toyloop.ch5_asyncio import EventLoop
+from toyloop.clock import VirtualClock
+from toyloop.tools.checker import Exercise, run_in_loop
+
+HOST = "127.0.0.1"
+
+__all__ = [
+    "LineCollector", "Producer", "handle_kv", "kv_exercise", "line_exercise",
+    "producer_exercise",
+]
+
+
+def _run(main: Any) -> Any:
+    """Run ``main()`` (a coroutine function) on a fresh toyloop EventLoop, virtual time."""
+    return run_in_loop(main, loop_factory=EventLoop, clock=VirtualClock(),
+                       max_iterations=20_000)
+
+
+class _FakeTransport:
+    """Just enough of a transport for calling protocol methods by hand."""
+
+    def __init__(self) -> None:
+        self.written = bytearray()
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return default
+
+
+# ===========================================================================
+# Exercise 1: a line-based protocol
+# ===========================================================================
+
+
+class LineCollector(asyncio.Protocol):
+    """Collect the lines of the stream (without their b'\\n') in ``self.lines``."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+        self._buffer = bytearray()
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        *complete, rest = self._buffer.split(b"\n")
+        self.lines.extend(bytes(line) for line in complete)
+        self._buffer = bytearray(rest)  # an unfinished line waits for its end
+
+    def eof_received(self) -> None:
+        if self._buffer:
+            self.lines.append(bytes(self._buffer))  # the last line had no b'\n'
+            self._buffer.clear()
+        return None  # falsy: let the transport close
+
+
+def _feed(cls: Any, *chunks: bytes, eof: bool = False) -> Any:
+    proto = cls()
+    proto.connection_made(_FakeTransport())
+    for chunk in chunks:
+        proto.data_received(chunk)
+    if eof:
+        proto.eof_received()
+    return proto
+
+
+def case_whole_lines(cls: Any) -> None:
+    """one chunk holding two whole lines"""
+    lines = _feed(cls, b"alpha\nbeta\n").lines
+    assert lines == [b"alpha", b"beta"], (
+        f"after data_received(b'alpha\\nbeta\\n') self.lines is {lines!r}, expected "
+        "[b'alpha', b'beta']: one line per b'\\n', without the b'\\n' itself")
+
+
+def case_split_lines(cls: Any) -> None:
+    """a line split across data_received calls"""
+    lines = _feed(cls, b"hel", b"lo\nwor", b"ld\n").lines
+    assert lines == [b"hello", b"world"], (
+        f"fed b'hel', b'lo\\nwor', b'ld\\n' you collected {lines!r}. TCP is a stream: "
+        "data_received gets arbitrary pieces, not lines. Keep the unfinished tail in a "
+        "buffer and finish it when the next piece brings its b'\\n'")
+
+
+def case_eof(cls: Any) -> None:
+    """a last line without b'\\n' arrives with the EOF"""
+    proto = cls()
+    proto.connection_made(_FakeTransport())
+    proto.data_received(b"x\ny")
+    assert proto.lines == [b"x"], (
+        f"after b'x\\ny' lines should be [b'x'] (b'y' may still go on), got {proto.lines!r}")
+    keep_open = proto.eof_received()
+    assert proto.lines == [b"x", b"y"], (
+        f"at EOF the unfinished b'y' is a last line: expected [b'x', b'y'], got "
+        f"{proto.lines!r}. eof_received() is where you learn nothing more will come")
+    assert not keep_open, (
+        "eof_received() returned a true value: that keeps the transport half-open, and "
+        "nobody would ever close it. Return None (or False) to let it close")
+
+
+def case_real_connection(cls: Any) -> None:
+    """over a real connection on toyloop, sent in small pieces"""
+    protos: list = []
+
+    async def main() -> list:
+        loop = asyncio.get_running_loop()
+        lost = loop.create_future()
+
+        class Watched(cls):
+            def connection_lost(self, exc: Any) -> None:
+                super().connection_lost(exc)
+                lost.set_result(None)
+
+        server = await loop.create_server(lambda: protos.append(Watched()) or protos[-1],
+                                          HOST, 0)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            _, writer = await asyncio.open_connection(HOST, port)
+            text = b"first line\nsecond\n\nlast, no newline"
+            for i in range(0, len(text), 3):
+                writer.write(text[i:i + 3])
+                await writer.drain()
+                await asyncio.sleep(0.01)  # separate pieces on the wire
+            writer.write_eof()
+            await asyncio.wait_for(lost, 5)
+            writer.close()
+            return protos[0].lines
+        finally:
+            server.close()
+
+    lines = _run(main)
+    assert lines == [b"first line", b"second", b"", b"last, no newline"], (
+        f"over a socket you collected {lines!r}; expected [b'first line', b'second', b'', "
+        "b'last, no newline'] (an empty line is a line too)")
+
+
+line_exercise = Exercise(
+    "LineCollector",
+    cases=[case_whole_lines, case_split_lines, case_eof, case_real_connection],
+    hint=[
+        "data_received(data) gets whatever bytes arrived: half a line, three lines and a "
+        "bit. Append them to a bytearray first, then cut complete lines off its front.",
+        "buffer.split(b'\\n') gives the complete lines and, last, the unfinished rest "
+        "(b'' if the data ended with b'\\n'). Keep only that rest in the buffer.",
+        "In eof_received, a non-empty buffer is a last line without b'\\n'. Return None so "
+        "the transport closes.",
+    ],
+    solution=LineCollector,
+)
+
+
+# ===========================================================================
+# Exercise 2: a flow-controlled producer
+# ===========================================================================
+
+
+class Producer(asyncio.Protocol):
+    """Send ``total`` bytes in ``chunk``-sized writes, respecting flow control, then close."""
+
+    def __init__(self, total: int, chunk: int = 16384) -> None:
+        self.total = total
+        self.chunk = chunk
+        self.sent = 0
+        self.paused = False
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+        self._write_more()
+
+    def _write_more(self) -> None:
+        # write() may call pause_writing() before it returns: check every round.
+        while not self.paused and self.sent < self.total:
+            n = min(self.chunk, self.total - self.sent)
+            self.transport.write(b"p" * n)
+            self.sent += n
+        if self.sent >= self.total and not self.transport.is_closing():
+            self.transport.close()  # close() still flushes the buffer first
+
+    def pause_writing(self) -> None:
+        self.paused = True
+
+    def resume_writing(self) -> None:
+        self.paused = False
+        self._write_more()
+
+
+class _PausingTransport(_FakeTransport):
+    """Calls pause_writing() inside the third write, as a full buffer would."""
+
+    def __init__(self, protocol: Any) -> None:
+        super().__init__()
+        self.protocol = protocol
+        self.writes = 0
+        self.writes_while_paused = 0
+        self.paused = False
+
+    def write(self, data: bytes) -> None:
+        if self.paused:
+            self.writes_while_paused += 1
+        super().write(data)
+        self.writes += 1
+        if self.writes == 3:
+            self.paused = True
+            self.protocol.pause_writing()
+
+
+def case_stops_on_pause(cls: Any) -> None:
+    """stops writing when pause_writing() is called"""
+    proto = cls(total=1_000_000, chunk=1000)
+    transport = _PausingTransport(proto)
+    proto.connection_made(transport)
+    assert transport.writes >= 3, (
+        f"connection_made wrote {transport.writes} time(s) and then stopped, though nobody "
+        "paused it yet: write chunks until pause_writing() is called or all is sent")
+    assert transport.writes_while_paused == 0, (
+        f"you called write() {transport.writes_while_paused} more time(s) after "
+        "pause_writing(): the transport calls it from inside write() when its buffer passes "
+        "the high-water mark, so your write loop must check a 'paused' flag each round")
+    before = transport.writes
+    transport.paused = False
+    proto.resume_writing()
+    assert transport.writes > before, (
+        "resume_writing() wrote nothing: it is your cue to go on where you stopped")
+
+
+def _produce(cls: Any, total: int, chunk: int) -> dict:
+    """Run the producer against a server that reads only after the producer paused."""
+    async def main() -> dict:
+        loop = asyncio.get_running_loop()
+        stats = {"max_buffer": 0, "writes_while_paused": 0, "pauses": 0, "received": 0,
+                 "closed": False}
+        paused_once = asyncio.Event()
+        received = loop.create_future()
+
+        class Watched(cls):
+            def connection_made(self, transport: Any) -> None:
+                transport.set_write_buffer_limits(high=65536)
+                original_write = transport.write
+
+                def write(data: bytes) -> None:
+                    if transport._protocol_paused:
+                        stats["writes_while_paused"] += 1
+                    original_write(data)
+                    stats["max_buffer"] = max(stats["max_buffer"],
+                                              transport.get_write_buffer_size())
+                transport.write = write
+                super().connection_made(transport)
+
+            def pause_writing(self) -> None:
+                stats["pauses"] += 1
+                paused_once.set()
+                super().pause_writing()
+
+        async def slow_reader(reader: Any, writer: Any) -> None:
+            await paused_once.wait()
+            n = 0
+            while data := await reader.read(65536):
+                n += len(data)
+            received.set_result(n)
+            writer.close()
+
+        server = await asyncio.start_server(slow_reader, HOST, 0)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            transport, _ = await loop.create_connection(
+                functools.partial(Watched, total, chunk), HOST, port)
+            try:
+                stats["received"] = await asyncio.wait_for(received, 5)
+            except TimeoutError:
+                stats["received"] = None
+            stats["closed"] = transport.is_closing()
+            transport.abort()
+            return stats
+        finally:
+            server.close()
+
+    return _run(main)
+
+
+def case_flow_control_on_a_socket(cls: Any) -> None:
+    """8 MiB through a slow reader: the buffer stays near the high-water mark"""
+    total, chunk = 8 * 1024 * 1024, 16384
+    stats = _produce(cls, total, chunk)
+    assert stats["pauses"] >= 1, (
+        "pause_writing() was never called: did connection_made write anything?")
+    assert stats["writes_while_paused"] == 0 and stats["max_buffer"] <= 65536 + chunk, (
+        f"the write buffer grew to {stats['max_buffer']} bytes (high-water mark 65536) and "
+        f"you wrote {stats['writes_while_paused']} time(s) while paused: stop at "
+        "pause_writing(), or everything ends up in the transport's memory")
+    assert stats["received"] is not None, (
+        "the reader never saw the end of the data: after resume_writing() you must go on "
+        "writing, and close the transport once everything is written (it flushes first)")
+    assert stats["received"] == total, (
+        f"the reader got {stats['received']} bytes, expected {total}: count what you send")
+
+
+producer_exercise = Exercise(
+    "Producer",
+    cases=[case_stops_on_pause, case_flow_control_on_a_socket],
+    hint=[
+        "Write in a loop: while not paused and something is left, write one chunk. The "
+        "transport may call pause_writing() from inside write(), so test the flag on every "
+        "round.",
+        "pause_writing() only sets self.paused = True. resume_writing() clears it and runs "
+        "the same write loop again.",
+        "When everything is written, call transport.close(): it waits for the buffer to "
+        "drain, then the peer reads EOF.",
+    ],
+    solution=Producer,
+    timeout=20.0,
+)
+
+
+# ===========================================================================
+# Exercise 3: a key-value server on streams
+# ===========================================================================
+
+
+async def handle_kv(reader: Any, writer: Any, store: dict) -> None:
+    """Serve one client: ``SET k v`` -> OK, ``GET k`` -> v or NOT_FOUND, ``DEL k``."""
+    while line := await reader.readline():
+        command, _, rest = line.decode().strip().partition(" ")
+        key, _, value = rest.partition(" ")
+        if command == "SET" and key:
+            store[key] = value
+            answer = "OK"
+        elif command == "GET" and key:
+            answer = store.get(key, "NOT_FOUND")
+        elif command == "DEL" and key:
+            answer = "DELETED" if store.pop(key, None) is not None else "NOT_FOUND"
+        else:
+            answer = "ERROR unknown command"
+        writer.write(answer.encode() + b"\n")
+        await writer.drain()
+    writer.close()  # EOF from the client: we are done too
+    await writer.wait_closed()
+
+
+def _talk(handler: Any, *sessions: list[bytes], store: dict | None = None) -> list:
+    """Each session is a list of raw writes from one client; returns every client's answers."""
+    async def main() -> list:
+        shared = {} if store is None else store
+        server = await asyncio.start_server(functools.partial(handler, store=shared), HOST, 0)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            results = []
+            for writes in sessions:  # one client after the other
+                reader, writer = await asyncio.open_connection(HOST, port)
+                for data in writes:
+                    writer.write(data)
+                writer.write_eof()
+                try:
+                    answer = await asyncio.wait_for(reader.read(), 5)
+                except TimeoutError:
+                    answer = None
+                writer.close()
+                results.append(answer)
+            return results
+        finally:
+            server.close()
+
+    return _run(main)
+
+
+def case_direct_call(handler: Any) -> None:
+    """SET then GET, one command per line"""
+    async def main() -> bytes:
+        reader = asyncio.StreamReader()
+        reader.feed_data(b"SET colour blue\nGET colour\n")
+        reader.feed_eof()
+        transport = _FakeTransport()
+        protocol = asyncio.StreamReaderProtocol(reader)
+        writer = asyncio.StreamWriter(transport, protocol, reader,
+                                      asyncio.get_running_loop())
+        protocol.connection_made(transport)
+        task = asyncio.ensure_future(handler(reader, writer, {}))
+        for _ in range(50):
+            if task.done() or transport.closed:
+                break
+            await asyncio.sleep(0)
+        if task.done():
+            task.result()  # the handler's own exception (or the stub's) surfaces here
+        task.cancel()
+        return bytes(transport.written)
+
+    written = _run(main)
+    assert written == b"OK\nblue\n", (
+        f"for b'SET colour blue\\nGET colour\\n' you wrote {written!r}, expected "
+        "b'OK\\nblue\\n': one answer line per command -- read the commands one line at a "
+        "time with reader.readline(), whatever pieces they arrived in")
+
+
+def case_commands(handler: Any) -> None:
+    """GET of a missing key, DEL, unknown commands, values with spaces"""
+    answers = _talk(handler, [b"GET nothing\n", b"SET greeting hello world\n",
+                              b"GET greeting\n", b"DEL greeting\n", b"DEL greeting\n",
+                              b"FLY away\n"])
+    expected = (b"NOT_FOUND\nOK\nhello world\nDELETED\nNOT_FOUND\n"
+                b"ERROR unknown command\n")
+    assert answers[0] is not None, (
+        "the client sent its commands and EOF, but your server never closed the "
+        "connection: when readline() returns b'' the client is gone -- close the writer")
+    assert answers == [expected], f"expected the answers {expected!r}, got {answers[0]!r}"
+
+
+def case_pipelined(handler: Any) -> None:
+    """several commands in one write, one command in several writes"""
+    answers = _talk(handler, [b"SET a 1\nSET b 2\nGET a\nG", b"ET b\n"])
+    assert answers == [b"OK\nOK\n1\n2\n"], (
+        f"got {answers[0]!r}, expected b'OK\\nOK\\n1\\n2\\n'. Bytes arrive in arbitrary "
+        "pieces: read whole lines (reader.readline()), not reader.read(100)")
+
+
+def case_shared_store(handler: Any) -> None:
+    """what one client SETs, the next client GETs"""
+    store: dict = {}
+    answers = _talk(handler, [b"SET city Lyon\n"], [b"GET city\n"], store=store)
+    assert answers == [b"OK\n", b"Lyon\n"], (
+        f"the second client got {answers[1]!r} for GET city, expected b'Lyon\\n': keep the "
+        "data in the `store` dict passed to your handler, shared by all connections, not in "
+        "a dict of your own")
+    assert store == {"city": "Lyon"}, (
+        f"the shared store holds {store!r}; expected {{'city': 'Lyon'}} (str keys and values)")
+
+
+kv_exercise = Exercise(
+    "handle_kv",
+    cases=[case_direct_call, case_commands, case_pipelined, case_shared_store],
+    hint=[
+        "Loop on `line = await reader.readline()`; b'' means the client closed its side: "
+        "leave the loop, then writer.close().",
+        "line.decode().strip().partition(' ') splits off the command; partition the rest "
+        "again for the key and the value (the value may contain spaces).",
+        "Answer with writer.write(answer.encode() + b'\\n') and await writer.drain() so a "
+        "slow client cannot make you buffer without end.",
+    ],
+    solution=handle_kv,
+    timeout=20.0,
+)
