@@ -23,20 +23,20 @@ CELLS = [
     new_markdown_cell("# Explorer fixture\n\nA tiny program, traced and then explored "
                       "(used by `tests/browser/test_explorer_browser.py`)."),
     new_code_cell('''\
-import toyloop
+import asyncio
+
 from toyloop.tools.explorer import Explorer
 from toyloop.tools.tracer import run_traced
 
 
 async def worker(name, delay):
-    await toyloop.sleep(delay)
-    return f"{name} slept {delay}"
+    await asyncio.sleep(delay)
+    return name
 
 
 async def main():
-    loop = toyloop.current_task().get_loop()
-    slow = loop.create_task(worker("slow", 1.0))
-    return await toyloop.gather(worker("fast", 0.5), slow)'''),
+    slow = asyncio.get_running_loop().create_task(worker("slow", 1.0))
+    return await asyncio.gather(worker("fast", 0.5), slow)'''),
     new_code_cell('''\
 result, tracer = run_traced(main)
 tracer.print(compact=True)'''),

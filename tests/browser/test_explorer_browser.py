@@ -156,7 +156,7 @@ def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
                                         headless=True, timeout=PAGE_TIMEOUT_MS)
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1500})
+                page = browser.new_page(viewport={"width": 1500, "height": 1400})
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
                 try:
                     _drive(page, port, token)

@@ -183,7 +183,7 @@ class ExplorerModel:
         width = max(len(fd) for fd, _, _ in rows)
         lines = [f"{fd:<{width}}  {ev:<10} {cbs}" for fd, ev, cbs in rows]
         if any(fd == "self-pipe" for fd, _, _ in rows):
-            lines.append("\n(self-pipe: the loop's own wake-up socket, chapter 4)")
+            lines.append("\n(self-pipe: the loop's wake-up socket, chapter 4)")
         return "\n".join(lines)
 
     def _pane_tasks(self, position: int) -> str:
