@@ -760,11 +760,13 @@ def test_close_inside_resume_writing_loses_once():
         log: list = []
         loop.set_exception_handler(lambda _loop, ctx: log.append(("handler", ctx["message"])))
         gate = asyncio.Event()
+        handler_done = asyncio.Event()
 
         async def late_reader(reader, writer):
             await gate.wait()
             await reader.read()
             writer.close()
+            handler_done.set()
 
         server = await asyncio.start_server(late_reader, HOST, 0)
         port = server.sockets[0].getsockname()[1]
@@ -787,6 +789,7 @@ def test_close_inside_resume_writing_loses_once():
         for _ in range(5):
             await asyncio.sleep(0)
         transport.abort()  # after the loss: a no-op, not a crash
+        await handler_done.wait()
         server.close()
         return log
 
