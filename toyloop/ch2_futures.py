@@ -35,12 +35,15 @@ import itertools
 import logging
 import math
 import reprlib
+import sys
 import threading
 import time
 import traceback
 import types
 import warnings
+from asyncio import coroutines as _asyncio_coroutines
 from asyncio import events as _events
+from asyncio import format_helpers as _format_helpers
 from asyncio import tasks as _asyncio_tasks
 from asyncio.exceptions import CancelledError, InvalidStateError
 from collections.abc import Awaitable, Callable, Coroutine, Generator
@@ -57,6 +60,10 @@ _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
+# Behaviours that changed between Python versions; toyloop follows the running one.
+_SHOW_ARGS_OUTSIDE_DEBUG = sys.version_info < (3, 13)  # callback args in error messages
+_STOPITERATION_BECOMES_RUNTIMEERROR = sys.version_info >= (3, 13)  # Future.set_exception
+
 _PENDING = "PENDING"
 _CANCELLED = "CANCELLED"
 _FINISHED = "FINISHED"
@@ -67,25 +74,32 @@ _FINISHED = "FINISHED"
 # ---------------------------------------------------------------------------
 
 
-def _format_args(args: tuple, kwargs: dict | None = None) -> str:
+def _extract_stack() -> Any:
+    """Where the caller's caller is, for debug-mode reports (asyncio's helper)."""
+    return _format_helpers.extract_stack(sys._getframe(2))
+
+
+def _format_args(args: tuple, kwargs: dict | None = None, debug: bool = True) -> str:
+    if not debug and not _SHOW_ARGS_OUTSIDE_DEBUG:
+        return "()"  # Python 3.13+: arguments may be secrets; shown in debug mode only
     items = [reprlib.repr(arg) for arg in args]
     items += [f"{k}={reprlib.repr(v)}" for k, v in (kwargs or {}).items()]
     return f"({', '.join(items)})"
 
 
 def _format_callback(callback: Any, args: tuple = (), kwargs: dict | None = None,
-                     suffix: str = "") -> str:
+                     suffix: str = "", debug: bool = True) -> str:
     """``func(1, 'a')`` for a callback; a partial shows its own arguments first."""
     if isinstance(callback, functools.partial):
-        suffix = _format_args(args, kwargs) + suffix
-        return _format_callback(callback.func, callback.args, callback.keywords, suffix)
+        suffix = _format_args(args, kwargs, debug) + suffix
+        return _format_callback(callback.func, callback.args, callback.keywords, suffix, debug)
     name = getattr(callback, "__qualname__", None) or getattr(callback, "__name__", None)
-    return (name or repr(callback)) + _format_args(args, kwargs) + suffix
+    return (name or repr(callback)) + _format_args(args, kwargs, debug) + suffix
 
 
-def _format_callback_source(callback: Any, args: tuple) -> str:
+def _format_callback_source(callback: Any, args: tuple, debug: bool = True) -> str:
     """``func(1) at demo.py:3``: the words asyncio's error messages use."""
-    text = _format_callback(callback, args)
+    text = _format_callback(callback, args, debug=debug)
     func = inspect.unwrap(callback)
     while isinstance(func, functools.partial):
         func = func.func
@@ -97,7 +111,8 @@ def _format_callback_source(callback: Any, args: tuple) -> str:
 class Handle:
     """A callback scheduled with ``call_soon``; ``cancel()`` makes the loop skip it."""
 
-    __slots__ = ("_callback", "_args", "_cancelled", "_loop", "_context", "__weakref__")
+    __slots__ = ("_callback", "_args", "_cancelled", "_loop", "_context", "_source_traceback",
+                 "__weakref__")
 
     def __init__(self, callback: Callable, args: tuple, loop: BaseLoop,
                  context: contextvars.Context | None = None) -> None:
@@ -106,6 +121,8 @@ class Handle:
         self._cancelled = False
         self._loop = loop
         self._context = contextvars.copy_context() if context is None else context
+        # Debug mode remembers where the callback was scheduled, for error reports.
+        self._source_traceback = _extract_stack() if loop._debug else None
 
     def __repr__(self) -> str:
         return f"<{' '.join(self._repr_info())}>"
@@ -115,7 +132,7 @@ class Handle:
         if self._cancelled:
             info.append("cancelled")
         if self._callback is not None:
-            info.append(_format_callback_source(self._callback, self._args))
+            info.append(_format_callback_source(self._callback, self._args, self._loop._debug))
         return info
 
     def get_context(self) -> contextvars.Context:
@@ -137,12 +154,18 @@ class Handle:
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            self._loop.call_exception_handler({
-                "message": "Exception in callback "
-                           + _format_callback_source(self._callback, self._args),
+            context = {
+                "message": "Exception in callback " + _format_callback_source(
+                    self._callback, self._args, self._loop._debug),
                 "exception": exc,
                 "handle": self,
-            })
+            }
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
+        # The exception's traceback holds this frame, and so this handle, and so its
+        # callback (a Task's __step): drop it, or the task waits for the cycle collector.
+        self = None
 
 
 class TimerHandle(Handle):
@@ -153,6 +176,8 @@ class TimerHandle(Handle):
     def __init__(self, when: float, callback: Callable, args: tuple, loop: BaseLoop,
                  context: contextvars.Context | None = None) -> None:
         super().__init__(callback, args, loop, context)
+        if self._source_traceback:
+            del self._source_traceback[-1]  # the frame of TimerHandle.__init__
         self._when = when
         self._scheduled = False  # True while it sits in loop._scheduled
 
@@ -194,7 +219,7 @@ class Future:
     # recognise a future.  asyncio makes it a class attribute; a slot works too.
     __slots__ = ("_state", "_result", "_exception", "_loop", "_callbacks",
                  "_cancel_message", "_cancelled_exc", "_asyncio_future_blocking",
-                 "__log_traceback", "__weakref__", "__dict__")
+                 "_source_traceback", "__log_traceback", "__weakref__", "__dict__")
 
     def __init__(self, *, loop: Any = None) -> None:
         self._loop = _events.get_event_loop() if loop is None else loop
@@ -206,6 +231,7 @@ class Future:
         self._cancelled_exc: CancelledError | None = None
         self._asyncio_future_blocking = False  # True while a task waits on us
         self.__log_traceback = False
+        self._source_traceback = _extract_stack() if self._loop.get_debug() else None
 
     def __repr__(self) -> str:
         info = [self._state.lower()]
@@ -222,11 +248,14 @@ class Future:
     def __del__(self) -> None:
         if not self.__log_traceback:
             return  # the exception was retrieved, or there never was one
-        self._loop.call_exception_handler({
+        context = {
             "message": f"{type(self).__name__} exception was never retrieved",
             "exception": self._exception,
             "future": self,
-        })
+        }
+        if self._source_traceback:
+            context["source_traceback"] = self._source_traceback
+        self._loop.call_exception_handler(context)
 
     __class_getitem__ = classmethod(types.GenericAlias)
 
@@ -326,12 +355,15 @@ class Future:
             raise InvalidStateError(f"{self._state}: {self!r}")
         if isinstance(exception, type):
             exception = exception()
-        if type(exception) is StopIteration:
+        if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
             new_exc = RuntimeError("StopIteration interacts badly with generators "
                                    "and cannot be raised into a Future")
             new_exc.__cause__ = exception
             new_exc.__context__ = exception
             exception = new_exc
+        elif type(exception) is StopIteration:
+            raise TypeError("StopIteration interacts badly with generators "
+                            "and cannot be raised into a Future")
         self._exception = exception
         self._state = _FINISHED
         self._schedule_callbacks()
@@ -396,6 +428,8 @@ class Task(Future):
     def __init__(self, coro: Coroutine, *, loop: Any = None, name: str | None = None,
                  context: contextvars.Context | None = None) -> None:
         super().__init__(loop=loop)
+        if self._source_traceback:
+            del self._source_traceback[-1]  # the frame of Task.__init__ itself
         if not _iscoroutine(coro):
             self._log_destroy_pending = False  # __del__ reads it
             raise TypeError(f"a coroutine was expected, got {coro!r}")
@@ -423,10 +457,10 @@ class Task(Future):
 
     def __del__(self) -> None:
         if self._state == _PENDING and self._log_destroy_pending:
-            self._loop.call_exception_handler({
-                "task": self,
-                "message": "Task was destroyed but it is pending!",
-            })
+            context = {"task": self, "message": "Task was destroyed but it is pending!"}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
         super().__del__()
 
     def get_coro(self) -> Coroutine:
@@ -442,10 +476,10 @@ class Task(Future):
         self._name = str(value)
 
     def set_result(self, result: Any) -> None:
-        raise RuntimeError("Task does not support set_result() operation")
+        raise RuntimeError("Task does not support set_result operation")
 
     def set_exception(self, exception: Any) -> None:
-        raise RuntimeError("Task does not support set_exception() operation")
+        raise RuntimeError("Task does not support set_exception operation")
 
     def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
         """Frames of the suspended coroutine chain, outermost first."""
@@ -581,17 +615,15 @@ class Task(Future):
 
 
 # Python 3.13 made uncancel() reaching zero also forget a pending cancel request.
-_UNCANCEL_CLEARS_MUST_CANCEL = tuple(map(int, __import__("sys").version_info[:2])) >= (3, 13)
+_UNCANCEL_CLEARS_MUST_CANCEL = sys.version_info >= (3, 13)
 
 # asyncio's own bookkeeping, so asyncio.current_task()/all_tasks() see toyloop tasks.
 _enter_task = _asyncio_tasks._enter_task
 _leave_task = _asyncio_tasks._leave_task
 
 
-def _iscoroutine(obj: Any) -> bool:
-    """Coroutines, and generator-based coroutines decorated with types.coroutine."""
-    return inspect.iscoroutine(obj) or (
-        inspect.isgenerator(obj) and bool(obj.gi_code.co_flags & inspect.CO_ITERABLE_COROUTINE))
+# What counts as a coroutine is asyncio's call (it changed in 3.12): ask it.
+_iscoroutine = _asyncio_coroutines.iscoroutine
 
 
 def current_task(loop: Any = None) -> Task | None:
@@ -681,6 +713,8 @@ class BaseLoop:
             self._check_callback(callback, "call_soon")
             self._check_thread()
         handle = Handle(callback, args, self, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]  # debug mode: drop call_soon's own frame
         self._ready.append(handle)
         return handle
 
@@ -704,6 +738,8 @@ class BaseLoop:
             self._check_callback(callback, "call_at")
             self._check_thread()
         timer = TimerHandle(when, callback, args, self, context)
+        if timer._source_traceback:
+            del timer._source_traceback[-1]  # debug mode: drop call_at's own frame
         heapq.heappush(self._scheduled, (when, self._timer_seq(), timer))
         timer._scheduled = True
         return timer
@@ -721,12 +757,12 @@ class BaseLoop:
                                "than the current one")
 
     def _check_callback(self, callback: Any, method: str) -> None:
-        # asyncio checks this only in debug mode; a learner is better served always.
+        # asyncio checks this only in debug mode; call_soon and friends also call it
+        # whenever the callback is not callable, so a learner always gets the message.
+        if _iscoroutine(callback) or inspect.iscoroutinefunction(callback):
+            raise TypeError(f"coroutines cannot be used with {method}()")
         if not callable(callback):
             raise TypeError(f"a callable object was expected by {method}(), got {callback!r}")
-        if self._debug and (inspect.iscoroutine(callback)
-                            or inspect.iscoroutinefunction(callback)):
-            raise TypeError(f"coroutines cannot be used with {method}()")
 
     # -- Futures and tasks ----------------------------------------------------
 
@@ -737,7 +773,10 @@ class BaseLoop:
                     context: contextvars.Context | None = None) -> Task:
         """Wrap ``coro`` in a Task whose first step runs in the next iteration."""
         self._check_closed()
-        return Task(coro, loop=self, name=name, context=context)
+        task = Task(coro, loop=self, name=name, context=context)
+        if task._source_traceback:
+            del task._source_traceback[-1]  # debug mode: drop create_task's own frame
+        return task
 
     # -- One iteration --------------------------------------------------------
 

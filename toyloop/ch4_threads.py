@@ -128,7 +128,7 @@ class ThreadLoop(SelectorLoop):
 
     def set_default_executor(self, executor: concurrent.futures.ThreadPoolExecutor) -> None:
         if not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
-            raise TypeError("executor must be ThreadPoolExecutor")
+            raise TypeError("executor must be ThreadPoolExecutor instance")
         self._default_executor = executor
 
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
