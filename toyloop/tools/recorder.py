@@ -227,6 +227,9 @@ class Namer:
             return f"{self.task(task)} {kind} -> {coro_location(task.get_coro())}"
         if getattr(callback, "__name__", "") == "_read_from_self":
             return "drain self-pipe"
+        if type(callback).__name__ == "TaskStepMethWrapper":
+            # asyncio's C Task (a task factory may make them): its step hides the task.
+            return "asyncio C Task step (task not visible from here)"
         return f"{_qualname(callback)}({', '.join(self.value(a) for a in args or ())})"
 
     def handle(self, handle: Any) -> str:
