@@ -254,9 +254,10 @@ def run_variant(
                     env.log("raised", *describe(exc))
                 finally:
                     out = None  # noqa: F841 -- drop the coroutine before gc.collect()
-            _cancel_leftovers(loop)
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            if not loop.is_closed():  # a scenario may close the loop itself
+                _cancel_leftovers(loop)
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
         finally:
             loop.close()
         gc.collect()  # reports of futures and tasks dropped during the run
