@@ -632,6 +632,38 @@ This is the heart of an event loop: **one blocking call waits for I/O and time
 together**, and the timeout is what ties the two.
 """)
 
+md("""
+The tracer from `toyloop/tools/tracer.py` records the same things as an instrument (and
+more: which callbacks ran, which fds fired), one line per iteration. The same scenario,
+traced:
+""")
+
+code("""
+from toyloop.tools.tracer import trace
+
+loop = SelectorLoop(clock=VirtualClock())
+a, b = socket.socketpair()
+a.setblocking(False)
+b.setblocking(False)
+loop.add_reader(a, a.recv, 100)
+loop.call_soon(print, "a ready callback")
+loop.call_later(1.0, b.send, b"ping")
+loop.call_later(3.0, loop.stop)
+with trace(loop) as tracer:
+    loop.run_forever()
+loop.remove_reader(a)
+loop.close()
+a.close()
+b.close()
+tracer.print(compact=True)
+""")
+
+md("""
+Columns: the loop time when the iteration started, the timeout `select` was given, the
+fds it reported (`R` readable, `W` writable), how many timers fell due, and what ran.
+`tracer.print()` without `compact` shows a tree per iteration instead.
+""")
+
 # ---------------------------------------------------------------------------
 md("""
 ## 7. An echo server for 1000 clients, one thread
