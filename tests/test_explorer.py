@@ -260,12 +260,13 @@ def test_live_monitor_refreshes_and_stops_cleanly():
             assert mon.running and mon in loop._hooks.instruments
             loop.run_until_complete(_echo_session(stats))
             assert mon.refreshes >= 5
-            assert max(h["fds watched (not counting the self-pipe)"] for h in mon.history) >= 1
+            assert max(h["sockets watched now"] for h in mon.history) >= 1
             assert "running" in mon.widget.value
         assert not mon.running
         assert loop._hooks == {} and loop._hooks.instruments == []
         assert not [e for e in loop._scheduled if not e[2].cancelled()]  # no timer left
         final = mon.history[-1]
+        assert final["sockets watched now"] == 0 and final["sockets watched (peak)"] >= 1
         assert final["bytes echoed"] == stats["bytes"] == sum(len(b"ping %d" % i)
                                                               for i in range(20))
         assert final["iterations"] == mon.iterations > 20

@@ -19,6 +19,43 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
+ECHO = '''\
+import socket
+
+import toyloop
+from toyloop.tools.explorer import LiveMonitor
+
+
+async def echo_session(stats, messages=50):
+    loop = asyncio.get_running_loop()
+    server = socket.create_server(("127.0.0.1", 0))
+    server.setblocking(False)
+    client = socket.socket()
+    client.setblocking(False)
+    connecting = loop.create_task(loop.sock_connect(client, server.getsockname()))
+    conn, _ = await loop.sock_accept(server)
+    await connecting
+    for i in range(messages):
+        await loop.sock_sendall(client, b"ping %d" % i)
+        data = await loop.sock_recv(conn, 1024)
+        stats["bytes"] += len(data)
+        await loop.sock_sendall(conn, data)
+        await loop.sock_recv(client, 1024)
+        await asyncio.sleep(0.02)
+    for sock in (client, conn, server):
+        sock.close()'''
+
+LIVE = '''\
+stats = {"bytes": 0}
+loop = toyloop.EventLoop(clock=toyloop.VirtualClock())
+try:
+    with LiveMonitor(loop, interval=0.1, gauges={"bytes echoed": lambda: stats["bytes"]}) as mon:
+        display(mon.widget)
+        loop.run_until_complete(echo_session(stats))
+finally:
+    loop.close()
+print(mon.running, mon.history[-1]["bytes echoed"])'''
+
 CELLS = [
     new_markdown_cell("# Explorer fixture\n\nA tiny program, traced and then explored "
                       "(used by `tests/browser/test_explorer_browser.py`)."),
@@ -44,6 +81,10 @@ tracer.print(compact=True)'''),
     new_code_cell('''\
 explorer = Explorer(main)
 explorer'''),
+    new_markdown_cell("Live mode: an echo server and a client on one loop, watched while "
+                      "it runs (the numbers vary, so the cell's output is not compared)."),
+    new_code_cell(ECHO, metadata={"tags": ["nbval-ignore-output"]}),
+    new_code_cell(LIVE, metadata={"tags": ["nbval-ignore-output"]}),
 ]
 
 

@@ -236,6 +236,11 @@ def _drive(page, port: int, token: str) -> None:
     step.click()
     expect(status).to_contain_text("after iteration 3 of", timeout=10_000)
 
+    if NOTEBOOK == FIXTURE:  # its last cell ran an echo server under a LiveMonitor
+        live = page.locator(".toyloop-live").last
+        expect(live).to_contain_text("(stopped)", timeout=15_000)
+        expect(live).to_contain_text("bytes echoed")
+
     SCREENSHOT.parent.mkdir(exist_ok=True)
     explorer.scroll_into_view_if_needed()
     explorer.screenshot(path=str(SCREENSHOT))

@@ -427,6 +427,7 @@ class LiveMonitor:
         self.history: list[dict[str, Any]] = []
         self._timer: Any = None
         self._running = False
+        self._peak_fds = 0  # registrations besides the self-pipe, highest seen at a refresh
         self._last = (0, time.perf_counter())
         self._want_widget = widget
         self.widget: Any = None
@@ -508,7 +509,8 @@ class LiveMonitor:
             "iterations/s": round(rate, 1),
             "callbacks run": self.callbacks,
             "tasks alive": tasks,
-            "fds watched (not counting the self-pipe)": fds - internal,
+            "sockets watched now": fds - internal,
+            "sockets watched (peak)": max(self._peak_fds, fds - internal),
             "ready now": len(loop._ready),
             "timers pending": sum(1 for e in loop._scheduled if not e[2].cancelled()),
         }
@@ -518,6 +520,7 @@ class LiveMonitor:
 
     def refresh(self) -> dict[str, Any]:
         stats = self.stats()
+        self._peak_fds = stats["sockets watched (peak)"]
         self._last = (self.iterations, time.perf_counter())
         self.refreshes += 1
         self.history.append(stats)
