@@ -10,7 +10,7 @@ Hook points, in the order one iteration calls them::
 
     before_run_once()                  an iteration starts
     before_select(timeout)             the wait about to happen (None = forever)
-    after_select(events)               [(fd, mask), ...] the selector returned
+    after_select(events)               [(SelectorKey, mask), ...] the selector returned
     timer_fired(handle)                a due TimerHandle moved to the ready queue
     before_handle(handle)              a callback is about to run
     after_handle(handle)               ... and has returned
