@@ -393,28 +393,10 @@ def _forgotten_agen_program(loop_factory):
 
 
 def test_agen_collected_while_running_is_closed():
-    """The finalizer hook schedules aclose() in a task (asyncio's behaviour)."""
+    """The finalizer hook schedules aclose() in a task; Runner's cleanup runs it."""
     expected = _forgotten_agen_program(None)
     assert expected == [1, "agen closed"]
-    actual = _forgotten_agen_program(toyloop.EventLoop)
-    if actual != expected and not _core_task_takes_awaitables():
-        pytest.xfail("ch2 Task refuses agen.aclose() (see .notes/core-bugs.md); the wrapper "
-                     "coroutine is cancelled by Runner before it starts")
-    assert actual == expected
-
-
-def _core_task_takes_awaitables() -> bool:
-    from toyloop.ch2_futures import _iscoroutine
-
-    async def g():
-        yield
-
-    gen = g()
-    closer = gen.aclose()
-    try:
-        return _iscoroutine(closer)
-    finally:
-        closer.close()
+    assert _forgotten_agen_program(toyloop.EventLoop) == expected
 
 
 def test_task_factory_and_debug():

@@ -45,7 +45,7 @@ from asyncio.exceptions import SendfileNotAvailableError
 from collections.abc import Coroutine
 from typing import Any, NoReturn
 
-from .ch2_futures import Handle, Task, _iscoroutine, gather, logger
+from .ch2_futures import Handle, Task, gather, logger
 from .ch3_selectors import _check_nonblocking
 from .ch4_threads import ThreadLoop
 from .ch5_transports import Server, _SelectorDatagramTransport, _SelectorSocketTransport
@@ -92,13 +92,10 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         """An unfinished async generator was garbage-collected: close it on the loop."""
         self._asyncgens.discard(agen)
         if not self.is_closed():
-            closer = agen.aclose()
-            if not _iscoroutine(closer):
-                # Chapter 2's Task takes only real coroutines, and aclose() gives an
-                # awaitable (asyncio's Task takes it): wrap it.  Caveat: a wrapper
-                # cancelled before its first step never runs the generator's finally.
-                closer = _await(closer)
-            self.call_soon_threadsafe(self.create_task, closer)
+            # aclose() returns an awaitable that asyncio counts as a coroutine; a task
+            # cancelled before its first step still throws into it and runs the
+            # generator's finally (asyncio.Runner cancels leftover tasks this way).
+            self.call_soon_threadsafe(self.create_task, agen.aclose())
 
     async def shutdown_asyncgens(self) -> None:
         """Close every async generator still suspended (asyncio.Runner calls this)."""
@@ -793,10 +790,6 @@ _PY313 = sys.version_info >= (3, 13)
 
 def _bind_error_text(exc: OSError) -> str:
     return str(exc).lower() if _PY313 else (exc.strerror or str(exc)).lower()
-
-
-async def _await(awaitable: Any) -> Any:
-    return await awaitable
 
 
 def _sighandler_noop(signum: int, frame: Any) -> None:
