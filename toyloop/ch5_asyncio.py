@@ -370,7 +370,10 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         sockets: list[socket.socket] = []
         try:
             for af, socktype, proto, _, address in infos:
-                sock = socket.socket(af, socktype, proto)
+                try:
+                    sock = socket.socket(af, socktype, proto)
+                except OSError:
+                    continue  # a family this machine cannot open (no IPv6, say)
                 sockets.append(sock)
                 _set_server_options(sock, af, reuse_address, reuse_port, keep_alive)
                 try:
