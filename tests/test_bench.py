@@ -8,6 +8,7 @@ chapter 6 "before" loops must give the same answers as the real one.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import types
 
@@ -17,6 +18,7 @@ import toyloop
 from toyloop.bench import harness, report
 from toyloop.bench.workloads import LOOPS, WORKLOADS, Skip, run_workload, timers, uvloop_available
 from toyloop.ch6_performance import (
+    AlwaysPollLoop,
     EagerCancelLoop,
     ListReadyLoop,
     NoHooksEventLoop,
@@ -176,7 +178,7 @@ def test_cli_rejects_unknown_workload() -> None:
 
 
 @pytest.mark.parametrize("cls", [NoHooksEventLoop, ListReadyLoop, SortedTimersLoop,
-                                 EagerCancelLoop, PlainHandleLoop])
+                                 EagerCancelLoop, PlainHandleLoop, AlwaysPollLoop])
 @pytest.mark.parametrize("name", ["callbacks", "timers", "tasks", "pingpong"])
 def test_before_variants_compute_the_same(cls: type, name: str) -> None:
     loop = cls()
@@ -207,8 +209,13 @@ def test_naive_variants_really_are_naive() -> None:
         assert type(ready._ready).__name__ == "_ListQueue"
     finally:
         ready.close()
-    assert not hasattr(toyloop.Handle(print, (), None, None), "__dict__")
-    assert hasattr(PlainHandle(print, (), None, None), "__dict__")
+    plain = PlainHandleLoop()
+    try:
+        assert not hasattr(toyloop.Handle(print, (), plain, None), "__dict__")
+        assert hasattr(plain.call_soon(print), "__dict__")
+        assert type(plain.call_soon(print)) is PlainHandle
+    finally:
+        plain.close()
     assert handle.when() == 0.5
 
 
@@ -226,3 +233,26 @@ def test_nohooks_loop_ignores_instruments() -> None:
     finally:
         loop.close()
     assert calls == []
+
+
+def test_run_on_steps_a_running_loop_aside() -> None:
+    """As in Jupyter: another loop is running in this thread while we benchmark."""
+    from toyloop.bench.workloads import run_on
+
+    async def outer() -> bool:
+        running = asyncio.get_running_loop()
+        result = run_on(LOOPS["asyncio"], "callbacks", 100)
+        return result.ok and asyncio.get_running_loop() is running
+
+    assert asyncio.run(outer())
+
+
+def test_plots_draw(tmp_path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    summary = harness.summarize(_fake_runs())
+    ax = report.plot_ratios(summary)
+    assert len(ax.patches) == 3 * (len(summary["workloads"]) - 1)  # no idle_conns bars
+    ax2 = report.plot_timer_scaling(summary)
+    assert ax2.get_lines()

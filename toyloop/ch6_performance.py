@@ -12,7 +12,9 @@ This module keeps the loops chapter 6 measures against the real one:
   - ``ListReadyLoop``     the ready queue as a list, popped with ``pop(0)``;
   - ``SortedTimersLoop``  the timer queue kept sorted by ``sort()`` on every ``call_at``;
   - ``EagerCancelLoop``   a cancelled timer is removed from the heap at once;
-  - ``PlainHandleLoop``   handles without ``__slots__`` (``PlainHandle``).
+  - ``PlainHandleLoop``   handles without ``__slots__`` (``PlainHandle``);
+  - ``AlwaysPollLoop``    the selector is polled on every iteration, even when only
+    the loop's own self-pipe is registered.
 
 The benchmarks themselves live in ``toyloop.bench`` (``python -m toyloop.bench``).
 What asyncio does differently: its ``Future`` and ``Task`` are written in C
@@ -175,3 +177,20 @@ class PlainHandleLoop(EventLoop):
         handle = PlainHandle(callback, args, self, context)
         self._ready.append(handle)
         return handle
+
+
+# ---------------------------------------------------------------------------
+# Before: poll the selector on every iteration
+# ---------------------------------------------------------------------------
+
+
+class AlwaysPollLoop(EventLoop):
+    """Before: every iteration asks the selector, even when the only registered fd is
+    the loop's own self-pipe and a callback is ready (so the answer is always "no")."""
+
+    def _select(self, timeout: float | None) -> list:
+        sockets_waiting = len(self._selector.get_map()) > self._internal_fds
+        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
+        event_list = self._selector.select(real_timeout)
+        self._clock.idle(timeout, bool(event_list))
+        return event_list

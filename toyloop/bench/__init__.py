@@ -4,7 +4,7 @@ Run ``python -m toyloop.bench --help``.  The pieces:
 
 * ``workloads``  -- the workloads, one plain function each, and the loop factories;
 * ``harness``    -- runs them in fresh processes, interleaved; medians, ratios, targets;
-* ``report``     -- the rich table (and a Markdown one for the README).
+* ``report``     -- the rich table, a Markdown table for the README, and figures.
 
 This package is a tool, not part of the loop: the core modules never import it.
 """

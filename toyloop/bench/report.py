@@ -123,3 +123,57 @@ def markdown_table(summary: dict[str, Any]) -> str:
     lines += ["| " + " | ".join(cell.strip() or " " for cell in row) + " |"
               for row in rows(summary)]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Figures (matplotlib is imported only when a figure is asked for)
+# ---------------------------------------------------------------------------
+
+COLORS = {"toyloop": "#d95f02", "asyncio": "#7570b3", "uvloop": "#1b9e77"}
+
+
+def plot_ratios(summary: dict[str, Any], ax: Any = None, title: str = "") -> Any:
+    """Grouped bars: each loop's throughput relative to asyncio's, per workload (log y)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    names = [n for n in summary["workloads"] if n != "idle_conns"]
+    width = 0.27
+    for i, loop in enumerate(MAIN_LOOPS):
+        values = [summary["workloads"][n].get(loop, {}).get("ratio", 0) for n in names]
+        xs = [k + (i - 1) * width for k in range(len(names))]
+        ax.bar(xs, values, width, label=loop, color=COLORS[loop])
+    for k, name in enumerate(names):
+        if name in RATIO_TARGETS:
+            ax.plot([k - 1.5 * width, k - 0.5 * width], [RATIO_TARGETS[name]] * 2, "k-", lw=2)
+    ax.axhline(1.0, color="grey", lw=0.8, ls="--")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(names)), names, rotation=20)
+    ax.set_ylabel("throughput / asyncio's")
+    ax.set_title(title or "Throughput relative to asyncio (black bar: toyloop's target)")
+    ax.legend()
+    return ax
+
+
+def plot_timer_scaling(summary: dict[str, Any], ax: Any = None) -> Any:
+    """Seconds against number of timers, log-log, with the linear-growth slope for scale."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 4))
+    for loop in MAIN_LOOPS:
+        points = timer_scaling(summary["workloads"], loop)
+        if points:
+            ax.plot(*zip(*points, strict=True), "o-", label=loop, color=COLORS[loop])
+    points = timer_scaling(summary["workloads"], "toyloop")
+    if points:
+        n0, t0 = points[0]
+        ax.plot([n0, points[-1][0]], [t0, t0 * points[-1][0] / n0], "k:", label="linear")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("timers (half cancelled)")
+    ax.set_ylabel("seconds")
+    ax.set_title("Cost of timers as they grow")
+    ax.legend()
+    return ax

@@ -504,11 +504,32 @@ WORKLOADS: dict[str, Workload] = {w.name: w for w in [
 ]}
 
 
-def run_workload(name: str, loop_name: str, size: int | None = None) -> Result:
-    """Run one workload once on a fresh loop, in this process."""
-    workload = WORKLOADS[name]
-    loop = LOOPS[loop_name]()
+def run_on(factory: Callable[[], Any], workload: str | Callable[[Any, int], Result],
+           size: int | None = None) -> Result:
+    """Run ``workload`` (a name or a workload function) once on a fresh loop from
+    ``factory``, in this process, and close the loop.
+
+    Inside Jupyter, ipykernel's own loop is running in this thread and asyncio's
+    and uvloop's ``run_until_complete`` would refuse to start; like ``toyloop.run``
+    we step that loop aside for the duration and put it back afterwards.
+    """
+    if isinstance(workload, str):
+        size = WORKLOADS[workload].size if size is None else size
+        workload = WORKLOADS[workload].func
+    if size is None:
+        raise TypeError("size is required with a workload function")
+    outer = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
     try:
-        return workload.func(loop, workload.size if size is None else size)
+        loop = factory()
+        try:
+            return workload(loop, size)
+        finally:
+            loop.close()
     finally:
-        loop.close()
+        asyncio.events._set_running_loop(outer)
+
+
+def run_workload(name: str, loop_name: str, size: int | None = None) -> Result:
+    """Run one workload once on a fresh loop of the named kind, in this process."""
+    return run_on(LOOPS[loop_name], name, size)
