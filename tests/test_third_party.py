@@ -72,6 +72,7 @@ async def _ws_chat() -> list:
 
 
 def test_websockets_server_and_client():
+    _websockets()  # skip here, before any loop runs, if websockets is missing
     assert both(_ws_chat) == [
         "echo 5: hello", "echo 200000: xxxxxxxxxx", "echo 3: bye",
         "echo 8: b'\\x00\\x01binary'",
@@ -93,6 +94,7 @@ async def _ws_server_closes() -> list:
 
 
 def test_websockets_server_closes_the_connection():
+    _websockets()
     assert both(_ws_server_closes) == ["ConnectionClosedError", 4000, "go away"]
 
 
@@ -149,5 +151,6 @@ async def _aiohttp_exchange() -> list:
 
 
 def test_aiohttp_server_and_client():
+    pytest.importorskip("aiohttp")
     assert both(_aiohttp_exchange) == [
         (200, {"name": "toy", "q": "1"}), (200, "1000000 bytes"), 404, "poolyot"]
