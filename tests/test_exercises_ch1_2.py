@@ -6,9 +6,13 @@ rejected *and* that the message points at that mistake (a substring of it).
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
-from toyloop.exercises import ch1
+from toyloop.ch2_futures import CancelledError, ensure_future
+from toyloop.exercises import ch1, ch2
 from toyloop.tools.checker import CORRECT, INCORRECT, NOT_ATTEMPTED, TIMED_OUT
 
 # ---------------------------------------------------------------------------
@@ -238,6 +242,303 @@ def _stub_gen(*args):
     yield  # noqa: B901 - unreachable, makes it a generator function like some stubs
 
 
+# ---------------------------------------------------------------------------
+# Chapter 2: sleep
+# ---------------------------------------------------------------------------
+
+
+async def sleep_blocking(delay, result=None):
+    time.sleep(delay)  # blocks the loop's only thread
+    return result
+
+
+async def sleep_busy_wait(delay, result=None):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + delay
+    while loop.time() < deadline:
+        await asyncio.sleep(0)
+    return result
+
+
+async def sleep_forgets_result(delay, result=None):
+    await ch2.sleep(delay)
+
+
+async def sleep_never_completes(delay, result=None):
+    loop = asyncio.get_running_loop()
+    return await loop.create_future()  # no timer: nobody completes it
+
+
+async def sleep_zero_shortcut(delay, result=None):
+    if delay <= 0:
+        return result
+    return await ch2.sleep(delay, result)
+
+
+async def sleep_absolute_time(delay, result=None):
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    timer = loop.call_at(delay, future.set_result, result)  # call_at wants an absolute time
+    try:
+        return await future
+    finally:
+        timer.cancel()
+
+
+async def sleep_timer_sets_cancelled_future(delay, result=None):
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+    loop.call_later(delay, future.set_result, result)  # never cancelled, no done() check
+    return await future
+
+
+async def sleep_timer_left_behind(delay, result=None):
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def wake():
+        if not future.done():
+            future.set_result(result)
+
+    loop.call_later(delay, wake)  # safe, but left in the heap when cancelled
+    return await future
+
+
+async def sleep_swallows_cancel(delay, result=None):
+    try:
+        return await ch2.sleep(delay, result)
+    except CancelledError:
+        return result
+
+
+# ---------------------------------------------------------------------------
+# Chapter 2: gather
+# ---------------------------------------------------------------------------
+
+
+async def gather_sequential(*aws):
+    return [await aw for aw in aws]
+
+
+async def gather_completion_order(*aws):
+    loop = asyncio.get_running_loop()
+    children = [ensure_future(aw) for aw in aws]
+    results, outer = [], loop.create_future()
+
+    def done(child):
+        results.append(child.result())
+        if len(results) == len(children) and not outer.done():
+            outer.set_result(results)
+
+    for child in children:
+        child.add_done_callback(done)
+    return await outer if children else []
+
+
+async def gather_swallows_exceptions(*aws):
+    results = []
+    for child in [ensure_future(aw) for aw in aws]:
+        try:
+            results.append(await child)
+        except Exception as exc:
+            results.append(exc)
+    return results
+
+
+async def gather_raises_at_the_end(*aws):
+    children = [ensure_future(aw) for aw in aws]
+    results, first_error = [], None
+    for child in children:
+        try:
+            results.append(await child)
+        except Exception as exc:
+            first_error = first_error or exc
+    if first_error:
+        raise first_error
+    return results
+
+
+async def gather_busy_poll(*aws):
+    children = [ensure_future(aw) for aw in aws]
+    while not all(c.done() for c in children):
+        await asyncio.sleep(0)
+    return [c.result() for c in children]
+
+
+async def gather_poll_with_sleep(*aws):
+    children = [ensure_future(aw) for aw in aws]
+    while not all(c.done() for c in children):
+        await asyncio.sleep(0.1)
+    return [c.result() for c in children]
+
+
+async def gather_ignores_cancel(*aws):
+    loop = asyncio.get_running_loop()
+    children = [ensure_future(aw) for aw in aws]
+    if not children:
+        return []
+    outer = loop.create_future()
+
+    def child_done(child):
+        if outer.done():
+            return
+        if child.exception() is not None:
+            outer.set_exception(child.exception())
+        elif all(c.done() for c in children):
+            outer.set_result([c.result() for c in children])
+
+    for child in children:
+        child.add_done_callback(child_done)
+    return await outer  # cancelled here: the children are forgotten, not cancelled
+
+
+async def gather_forgets_return(*aws):
+    await ch2.gather(*aws)
+
+
+async def gather_create_task_only(*aws):
+    loop = asyncio.get_running_loop()
+    children = [loop.create_task(aw) for aw in aws]
+    return [await c for c in children]
+
+
+# ---------------------------------------------------------------------------
+# Chapter 2: wait_for
+# ---------------------------------------------------------------------------
+
+
+async def wf_waits_full_timeout(aw, timeout):
+    fut = ensure_future(aw)
+    await ch2.sleep(timeout)
+    if fut.done():
+        return fut.result()
+    fut.cancel()
+    raise TimeoutError
+
+
+async def wf_never_cancels(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    waiter = loop.create_future()
+    release = lambda *_: waiter.done() or waiter.set_result(None)  # noqa: E731
+    timer = loop.call_later(timeout, release)
+    fut.add_done_callback(release)
+    try:
+        await waiter
+        if fut.done():
+            return fut.result()
+        raise TimeoutError  # but the child keeps running
+    finally:
+        timer.cancel()
+
+
+async def wf_does_not_wait_for_cancel(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    waiter = loop.create_future()
+    release = lambda *_: waiter.done() or waiter.set_result(None)  # noqa: E731
+    timer = loop.call_later(timeout, release)
+    fut.add_done_callback(release)
+    try:
+        await waiter
+        if fut.done():
+            return fut.result()
+        fut.cancel()
+        raise TimeoutError  # before the child has wound down
+    finally:
+        timer.cancel()
+
+
+async def wf_lets_cancelled_error_out(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    timer = loop.call_later(timeout, fut.cancel)
+    try:
+        return await fut
+    finally:
+        timer.cancel()
+
+
+async def wf_timer_left_behind(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    waiter = loop.create_future()
+    release = lambda *_: waiter.done() or waiter.set_result(None)  # noqa: E731
+    loop.call_later(timeout, release)  # never cancelled
+    fut.add_done_callback(release)
+    await waiter
+    if fut.done():
+        return fut.result()
+    fut.cancel()
+    try:
+        return await fut
+    except CancelledError:
+        raise TimeoutError from None
+
+
+async def wf_ignores_caller_cancel(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    waiter = loop.create_future()
+    release = lambda *_: waiter.done() or waiter.set_result(None)  # noqa: E731
+    timer = loop.call_later(timeout, release)
+    fut.add_done_callback(release)
+    try:
+        await waiter  # if we are cancelled here, the child is forgotten
+        if fut.done():
+            return fut.result()
+        fut.cancel()
+        try:
+            return await fut
+        except CancelledError:
+            raise TimeoutError from None
+    finally:
+        timer.cancel()
+
+
+async def wf_everything_is_a_timeout(aw, timeout):
+    try:
+        return await ch2.wait_for(aw, timeout)
+    except Exception:
+        raise TimeoutError from None
+
+
+async def wf_busy_poll(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    deadline = loop.time() + (timeout if timeout is not None else float("inf"))
+    while not fut.done() and loop.time() < deadline:
+        await asyncio.sleep(0)
+    if fut.done():
+        return fut.result()
+    fut.cancel()
+    raise TimeoutError
+
+
+async def wf_none_not_handled(aw, timeout):
+    loop = asyncio.get_running_loop()
+    fut = ensure_future(aw)
+    waiter = loop.create_future()
+    release = lambda *_: waiter.done() or waiter.set_result(None)  # noqa: E731
+    timer = loop.call_later(timeout, release)  # TypeError when timeout is None
+    fut.add_done_callback(release)
+    try:
+        try:
+            await waiter
+        except CancelledError:
+            fut.cancel()
+            raise
+        if fut.done():
+            return fut.result()
+        fut.cancel()
+        try:
+            return await fut
+        except CancelledError:
+            raise TimeoutError from None
+    finally:
+        timer.cancel()
+
+
 WRONG = [
     # (exercise, wrong answer, expected status, substring of the message)
     ("round_robin", rr_sequential, INCORRECT, "ran the first generator to the end"),
@@ -269,12 +570,45 @@ WRONG = [
     ("Event", EventIsSetWrong, INCORRECT, "is_set() should be True"),
     ("Event", EventWaitNotAGenerator, INCORRECT, "it should be a generator"),
     ("Event", StubEvent, NOT_ATTEMPTED, "still raises NotImplementedError"),
+    ("sleep", sleep_blocking, INCORRECT, "you called time.sleep()"),
+    ("sleep", sleep_busy_wait, INCORRECT, "busy-waits"),
+    ("sleep", sleep_forgets_result, INCORRECT, "return the `result` argument"),
+    ("sleep", sleep_never_completes, INCORRECT, "forget to wake the task"),
+    ("sleep", sleep_zero_shortcut, INCORRECT, "don't return early for a zero delay"),
+    ("sleep", sleep_absolute_time, INCORRECT, "the delay is relative to now"),
+    ("sleep", sleep_timer_sets_cancelled_future, INCORRECT, "InvalidStateError"),
+    ("sleep", sleep_timer_left_behind, INCORRECT, "its timer was still scheduled"),
+    ("sleep", sleep_swallows_cancel, INCORRECT, "swallowed the CancelledError"),
+    ("sleep", _stub, NOT_ATTEMPTED, "still raises NotImplementedError"),
+    ("gather", gather_sequential, INCORRECT, "ran them one after another"),
+    ("gather", gather_completion_order, INCORRECT, "in the order the children finished"),
+    ("gather", gather_swallows_exceptions, INCORRECT, "instead of swallowing it"),
+    ("gather", gather_raises_at_the_end, INCORRECT, "as soon as that child failed"),
+    ("gather", gather_busy_poll, INCORRECT, "busy-waits"),
+    ("gather", gather_poll_with_sleep, INCORRECT, "Are you polling?"),
+    ("gather", gather_ignores_cancel, INCORRECT, "cancel the children too"),
+    ("gather", gather_forgets_return, INCORRECT, "return the list of results"),
+    ("gather", gather_create_task_only, INCORRECT, "ensure_future()"),
+    ("gather", _stub, NOT_ATTEMPTED, "still raises NotImplementedError"),
+    ("wait_for", wf_waits_full_timeout, INCORRECT, "don't wait for the whole timeout"),
+    ("wait_for", wf_never_cancels, INCORRECT, "cancel it when the time is up"),
+    ("wait_for", wf_does_not_wait_for_cancel, INCORRECT, "cancel it, then await it"),
+    ("wait_for", wf_lets_cancelled_error_out, INCORRECT, "let CancelledError out"),
+    ("wait_for", wf_timer_left_behind, INCORRECT, "timeout's timer stayed scheduled"),
+    ("wait_for", wf_ignores_caller_cancel, INCORRECT, "cancel the child too"),
+    ("wait_for", wf_everything_is_a_timeout, INCORRECT, "Let the child's exception through"),
+    ("wait_for", wf_busy_poll, INCORRECT, "busy-waits"),
+    ("wait_for", wf_none_not_handled, INCORRECT, "timeout=None means no time limit"),
+    ("wait_for", _stub, NOT_ATTEMPTED, "still raises NotImplementedError"),
 ]
 
 EXERCISES = {
     "round_robin": ch1.round_robin_exercise,
     "join": ch1.join_exercise,
     "Event": ch1.event_exercise,
+    "sleep": ch2.sleep_exercise,
+    "gather": ch2.gather_exercise,
+    "wait_for": ch2.wait_for_exercise,
 }
 
 

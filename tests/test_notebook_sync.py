@@ -13,8 +13,10 @@ a tag naming where that code lives:
 
 Assignments, imports, calls and prints in a tagged cell are ignored (that is how a
 cell patches a method onto its class).  "Equal" means equal ASTs, so comments,
-blank lines and formatting may differ; docstrings are ignored too, since a
-notebook explains in prose what the module's docstring says.  A module in a
+blank lines and formatting may differ.  Two more things are normalised away
+because they do not change what the code does: docstrings (the notebook says it
+in prose) and type annotations (parameters, return types, ``x: T = v``), so that
+cells stay short and readable.  A module in a
 subpackage is named with dots (``toyloop:tools.tracer``).
 
 Every notebook under ``notebooks/`` is checked; the synthetic notebooks at the end
@@ -78,16 +80,42 @@ def _named(body: list[ast.stmt], name: str, kinds: tuple[type, ...]) -> list[ast
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def _strip_docstring(node: ast.stmt) -> ast.stmt:
-    """A copy of a def/class without its docstring (recursively for class bodies)."""
-    node = ast.parse(ast.unparse(node)).body[0]  # cheap deep copy
-    for sub in ast.walk(node):
-        body = getattr(sub, "body", None)
-        if (isinstance(sub, (*_FUNCS, ast.ClassDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+class _Normalise(ast.NodeTransformer):
+    """Drop what does not change behaviour: docstrings and type annotations."""
+
+    def _strip_docstring(self, node: ast.AST) -> ast.AST:
+        body = node.body
+        if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
                 and isinstance(body[0].value.value, str)):
-            sub.body = body[1:] or [ast.Pass()]
-    return node
+            node.body = body[1:] or [ast.Pass()]
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node.returns = None
+        self.generic_visit(node)
+        return self._strip_docstring(node)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        self.generic_visit(node)
+        return self._strip_docstring(node)
+
+    def visit_arg(self, node: ast.arg) -> ast.AST:
+        node.annotation = None
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AST | None:
+        if node.value is None:
+            return None  # a bare declaration ``x: int`` does nothing at run time
+        return ast.Assign(targets=[node.target], value=node.value, lineno=node.lineno)
+
+
+def _strip_docstring(node: ast.stmt) -> ast.stmt:
+    """A normalised copy of a def/class: no docstrings, no annotations."""
+    node = ast.parse(ast.unparse(node)).body[0]  # cheap deep copy
+    node = _Normalise().visit(node)
+    return ast.fix_missing_locations(node)
 
 
 def _same(a: ast.stmt, b: ast.stmt) -> bool:
@@ -223,6 +251,13 @@ class Loop:
             return "pong"
 
 
+class Annotated:
+    def helper(self, x: int) -> int:
+        y: int = x * 2
+        z: str
+        return y
+
+
 if hasattr(heapq, "heappush"):
     def conditional():
         return 1
@@ -261,6 +296,8 @@ AGREEING_CELLS = [
     ("def ping(self):\n    return 'pong'\n", ["toyloop:demo.Loop.Inner"]),
     ("%time x = 1\ndef conditional():\n    return 1\n", ["toyloop:demo"]),
     ("def helper(x):\n    return x * 2\n", ["toyloop:sub.deep"]),
+    # annotations don't count either way
+    ("def helper(self, x):\n    y = x * 2\n    return y\n", ["toyloop:demo.Annotated"]),
     ("print('untagged cells are not checked')\ndef helper(): pass\n", []),
 ]
 
@@ -295,6 +332,9 @@ def test_agreeing_notebook_passes(tmp_path, package):
                      "defines no function or class", id="nothing-defined"),
         pytest.param("def helper(x):\n    return x *\n", "toyloop:demo",
                      "cell does not parse", id="syntax-error"),
+        pytest.param("def helper(self, x):\n    y = x * 3\n    return y\n",
+                     "toyloop:demo.Annotated", "demo.Annotated.helper differs",
+                     id="annotated-module-drifted"),
     ],
 )
 def test_drifting_cell_fails(tmp_path, package, source, tag, expected):

@@ -337,7 +337,7 @@ class CheckResult:
             cases = "the case" if self.n_cases == 1 else f"all {self.n_cases} cases"
             return f"Passed {cases}. {self.message}".rstrip()
         if self.status == NOT_ATTEMPTED:
-            return ("Your function still raises NotImplementedError. Replace that line "
+            return ("Your code still raises NotImplementedError. Replace that line "
                     "with your code, run its cell, then run this check again.\n"
                     "Stuck? .hint() on this exercise gives a hint; .solution() shows one answer.")
         return (f"Case {self.case_number} of {self.n_cases}: {self.case}\n\n"
