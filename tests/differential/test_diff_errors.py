@@ -75,9 +75,6 @@ def test_callback_exception_short_message() -> None:
 
 @pytest.mark.parametrize("debug", [False, True], ids=["nodebug", "debug"])
 def test_callback_exception_message_matches(debug: bool) -> None:
-    if sys.version_info >= (3, 13) and not debug:
-        pytest.xfail("core bug B5: since 3.13 asyncio shows callback arguments only in "
-                     "debug mode ('Exception in callback _raise() at ...')")
     # Messages only: debug mode adds a source_traceback key (see the next test).
     expected = [e[1] for e in run_variant(_callback_messages_scenario, REFERENCE, debug=debug,
                                           compare_callback_sources=True)]
@@ -89,9 +86,9 @@ def test_callback_exception_message_matches(debug: bool) -> None:
     assert expected[0].endswith(f" at {__file__}:{_raise.__code__.co_firstlineno}")
 
 
-@pytest.mark.xfail(strict=True, reason="core bug B7: no source_traceback in debug mode")
 def test_debug_mode_context_has_source_traceback() -> None:
-    run_on_both(_callback_messages_scenario, debug=True)
+    events = run_on_both(_callback_messages_scenario, debug=True)
+    assert all("source_traceback" in e[2] for e in events)
 
 
 def test_exception_in_task_propagates_to_awaiter() -> None:
@@ -143,8 +140,6 @@ def test_task_exception_never_retrieved_is_reported() -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="core bug B6: a reference cycle (Handle._run's frame "
-                   "keeps self) delays the report until gc.collect()")
 def test_task_exception_reported_as_soon_as_task_is_dropped() -> None:
     def scenario(env: Env):
         async def failing() -> None:

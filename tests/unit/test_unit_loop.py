@@ -297,6 +297,8 @@ def _reprs(loop) -> list:
 def test_reprs_match_asyncio() -> None:
     asyncio_loop = asyncio.SelectorEventLoop()
     toy = toyloop.EventLoop()
+    asyncio_loop.set_debug(False)  # under -X dev asyncio starts in debug mode
+    toy.set_debug(False)
     try:
         expected, got = _reprs(asyncio_loop), _reprs(toy)
     finally:
@@ -310,8 +312,33 @@ def test_reprs_match_asyncio() -> None:
 def test_finished_task_repr_matches_asyncio() -> None:
     asyncio_loop = asyncio.SelectorEventLoop()
     toy = toyloop.EventLoop()
+    asyncio_loop.set_debug(False)
+    toy.set_debug(False)
     try:
         assert _reprs(toy)[6] == _reprs(asyncio_loop)[6]
     finally:
         asyncio_loop.close()
         toy.close()
+
+
+@pytest.mark.parametrize("how", ["-X dev", "PYTHONASYNCIODEBUG"])
+@pytest.mark.xfail(strict=True, reason="core bug B10: a new loop ignores -X dev and "
+                   "PYTHONASYNCIODEBUG (asyncio: coroutines._is_debug_mode())")
+def test_default_debug_follows_dev_mode(how: str) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": root}
+    args = [sys.executable]
+    if how == "-X dev":
+        args += ["-X", "dev"]
+    else:
+        env["PYTHONASYNCIODEBUG"] = "1"
+    code = ("import asyncio, toyloop; a = asyncio.new_event_loop(); t = toyloop.EventLoop(); "
+            "print(a.get_debug(), t.get_debug()); a.close(); t.close()")
+    out = subprocess.run(args + ["-c", code], env=env, capture_output=True, text=True,
+                         timeout=60, check=True).stdout.split()
+    assert out == ["True", "True"]
