@@ -56,7 +56,10 @@ ADDRESS_SERVERS = {
     "SimpleXMLRPCServer", "WSGIServer", "make_server",
 }
 # Calls whose host is argument 1 or keyword ``host`` (and defaults to all interfaces).
-HOST_SECOND = {"start_server", "serve", "TCPSite"}
+HOST_SECOND = {"start_server", "TCPSite"}
+# ``serve`` is websockets' only when called as websockets.serve or <...>.server.serve:
+# a bare serve(conn) is usually somebody's own coroutine.
+WEBSOCKETS_RECEIVERS = {"websockets", "server"}
 
 
 def cell_sources(notebook: Path) -> list[str]:
@@ -203,7 +206,7 @@ def server_binds(tree: ast.AST, names: dict[str, list[ast.expr]]) -> list[tuple[
             else:  # loop.create_server(protocol_factory, host=None, port=None, ...)
                 found.append((node.lineno, f"{receiver}.create_server",
                               _hosts(_arg(node, 1, "host"), names, False)))
-        elif name in HOST_SECOND:
+        elif name in HOST_SECOND or (name == "serve" and receiver in WEBSOCKETS_RECEIVERS):
             found.append((node.lineno, name, _hosts(_arg(node, 1, "host"), names, False)))
         elif name == "run_app":
             found.append((node.lineno, name, _hosts(_arg(node, 99, "host"), names, False)))
@@ -252,6 +255,21 @@ def test_servers_bind_loopback_only(notebook):
     assert not problems, "\n".join(problems)
 
 
+# Python modules that start servers for the notebooks (exercise checkers, examples):
+# the same scan, one module = one "cell".  Add yours.
+MODULES_CHECKED = [
+    "toyloop/exercises/ch3.py",
+    "toyloop/exercises/ch4.py",
+    "toyloop/examples/echo_scale.py",
+]
+
+
+@pytest.mark.parametrize("module", MODULES_CHECKED)
+def test_modules_bind_loopback_only(module):
+    problems = non_loopback_binds([(ROOT / module).read_text(encoding="utf-8")])
+    assert not problems, "\n".join(problems)
+
+
 def test_my_notebooks_do_bind_something():
     """The scan sees the servers chapters 3 and 4 do start (else it checks nothing)."""
     nb = NOTEBOOKS / "03_selectors_sockets_timers.ipynb"
@@ -274,6 +292,7 @@ GOOD_CELLS = [
     'def serve(host="127.0.0.1"):\n    return socket.create_server((host, 0))',
     'sig = inspect.signature(f)\nsig.bind(*args, **kwargs)\nsig.bind(1)',
     'unix.bind("/tmp/toyloop.sock")',
+    'async def serve(conn):\n    pass\nloop.create_task(serve(conn))',
     '%time socket.create_server(("127.0.0.1", 0))',
 ]
 BAD_CELLS = [
