@@ -242,7 +242,7 @@ toyloop.run(mixed(), clock=toyloop.VirtualClock())
 md("""
 With a `VirtualClock` the times are exact: each future completed when its timer fired.
 The loop only promises to run callbacks (`call_soon`, `call_later`) and
-`add_done_callback` does the rest; that is why a loop written in 300 lines of Python
+`add_done_callback` does the rest; that is why a loop written in plain Python
 can host the C tasks of asyncio, and why uvloop, a loop written in Cython, can host
 asyncio's Python code.
 
@@ -412,16 +412,22 @@ class Watcher(asyncio.Protocol):
         self.resumed.set_result(None)
 
 
+class Lazy(asyncio.Protocol):
+    """A server side that does not read at first."""
+
+    def __init__(self, servers):
+        self.servers = servers
+
+    def connection_made(self, transport):
+        transport.pause_reading()          # the kernel buffers fill up, then ours
+        self.servers.append(transport)
+''')
+
+code('''
 async def slow_reader_demo():
     loop = asyncio.get_running_loop()
     log, servers = [], []
-
-    class Lazy(asyncio.Protocol):
-        def connection_made(self, transport):
-            transport.pause_reading()          # the kernel buffers fill up, then ours
-            servers.append(transport)
-
-    server = await loop.create_server(Lazy, HOST, 0)
+    server = await loop.create_server(lambda: Lazy(servers), HOST, 0)
     port = server.sockets[0].getsockname()[1]
     transport, client = await loop.create_connection(lambda: Watcher(log), HOST, port)
     log.append(("limits (low, high)", transport.get_write_buffer_limits()))
