@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import sys
 
 import pytest
 from differential.harness import (

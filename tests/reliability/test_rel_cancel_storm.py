@@ -16,8 +16,9 @@ import socket
 from collections import Counter
 
 import hypothesis.strategies as st
-import toyloop
 from hypothesis import given, settings
+
+import toyloop
 
 DELAY = 0.001
 MAX_ITERATIONS = 400

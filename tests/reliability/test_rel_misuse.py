@@ -11,8 +11,9 @@ import asyncio
 import sys
 
 import pytest
-import toyloop
 from differential.misuse_table import MISUSES, Misuse, outcome
+
+import toyloop
 
 
 def _clean(loop: toyloop.EventLoop) -> dict:

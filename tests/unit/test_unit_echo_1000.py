@@ -13,6 +13,7 @@ import resource
 import socket
 
 import pytest
+
 import toyloop
 
 N_CLIENTS = 1000

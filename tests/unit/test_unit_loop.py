@@ -7,6 +7,7 @@ import socket
 import time
 
 import pytest
+
 import toyloop
 from toyloop.clock import MonotonicClock, VirtualClock
 
