@@ -256,3 +256,13 @@ def test_plots_draw(tmp_path) -> None:
     assert len(ax.patches) == 3 * (len(summary["workloads"]) - 1)  # no idle_conns bars
     ax2 = report.plot_timer_scaling(summary)
     assert ax2.get_lines()
+
+
+def test_run_suite_in_process_with_sizes() -> None:
+    data = harness.run_suite(["pingpong"], reps=2, in_process=True, loops=("toyloop", "asyncio"),
+                             sizes={"pingpong": 200})
+    runs = data["runs"]
+    assert [(r["loop"], r["rep"]) for r in runs] == [
+        ("toyloop", 0), ("asyncio", 0), ("asyncio-pytask", 0),
+        ("toyloop", 1), ("asyncio", 1), ("asyncio-pytask", 1)]  # interleaved
+    assert all(r["ok"] and r["ops"] == 200 and r["cpu"] > 0 for r in runs)

@@ -97,9 +97,11 @@ def loops_for(workload: str, loops: Iterable[str]) -> list[str]:
 
 def run_suite(names: Iterable[str], *, reps: int = 5, quick: bool = False,
               loops: Iterable[str] = MAIN_LOOPS, in_process: bool = False,
-              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+              progress: Callable[[str], None] | None = None,
+              sizes: dict[str, int] | None = None) -> dict[str, Any]:
     """Run every workload ``reps`` times on every loop, interleaved; return raw runs.
 
+    ``sizes`` overrides the size of some workloads.
     ``in_process=True`` skips the child processes (the notebook uses it for its
     small, fast runs; the figures are then less independent of each other).
     """
@@ -108,6 +110,7 @@ def run_suite(names: Iterable[str], *, reps: int = 5, quick: bool = False,
     for name in names:
         workload = WORKLOADS[name]
         size = workload.quick if quick else workload.size
+        size = (sizes or {}).get(name, size)
         for rep in range(reps):
             for loop in loops_for(name, loops):
                 if in_process:
