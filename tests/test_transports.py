@@ -796,3 +796,27 @@ def test_close_inside_resume_writing_loses_once():
     assert run_on("toyloop", main) == [
         ("client", "connection_made"), ("client", "pause_writing"),
         ("client", "resume_writing"), ("client", "connection_lost", None)]
+
+
+@pytest.mark.parametrize("method", ["close_clients", "abort_clients"])
+def test_server_close_clients_and_abort_clients(method):
+    """Python 3.13's Server.close_clients()/abort_clients(), on every Python."""
+    async def main():
+        loop = asyncio.get_running_loop()
+        log: list = []
+        servers: list = []
+        server, port = await serve(lambda: servers.append(Recorder("s", log)) or servers[-1])
+        clients = [await loop.create_connection(lambda: Recorder("c", log), HOST, port)
+                   for _ in range(3)]
+        while len(servers) < 3:
+            await asyncio.sleep(0)
+        server.close()
+        getattr(server, method)()
+        await server.wait_closed()
+        for _, client in clients:
+            await client.lost
+        return sorted(only(log, "s")), len(only(log, "c"))
+
+    server_events, client_events = run_on("toyloop", main)
+    assert server_events == [("connection_lost", None)] * 3 + [("connection_made",)] * 3
+    assert client_events >= 6  # each client: made, (eof), lost
