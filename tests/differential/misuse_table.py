@@ -234,6 +234,16 @@ def _add_reader_non_callable(loop: Any, new_loop: Callable[[], Any]) -> None:
                 loop.remove_reader(a.fileno())
 
 
+def _add_writer_non_callable(loop: Any, new_loop: Callable[[], Any]) -> None:
+    a, b = socket.socketpair()
+    with a, b:
+        try:
+            loop.add_writer(a.fileno(), 42)
+        finally:
+            if not loop.is_closed():
+                loop.remove_writer(a.fileno())
+
+
 def _sock_recv_blocking(loop: Any, new_loop: Callable[[], Any]) -> None:
     a, b = socket.socketpair()
     with a, b:
@@ -287,6 +297,45 @@ def _future_await_twice_outside_task(loop: Any, new_loop: Callable[[], Any]) -> 
     next(it)
     with contextlib.suppress(StopIteration):
         it.send(None)
+
+
+def _helpers(loop: Any) -> Any:
+    """toyloop's helper functions for a toyloop loop, asyncio's for asyncio's."""
+    import toyloop
+
+    return toyloop if isinstance(loop, toyloop.EventLoop) else asyncio
+
+
+def _helper_call(name: str, *args: Any, **kwargs: Any) -> Callable[[Any, Callable], Any]:
+    """Call helper ``name`` (sleep, gather, wait_for...) inside a coroutine on ``loop``."""
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        async def main() -> None:
+            await getattr(_helpers(loop), name)(*args, **kwargs)
+        loop.run_until_complete(main())
+    return action
+
+
+def _runner_with_non_coroutine(loop: Any, new_loop: Callable[[], Any]) -> None:
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        runner.run(42)
+
+
+def _wrap_non_future(loop: Any, new_loop: Callable[[], Any]) -> None:
+    _helpers(loop).wrap_future(42, loop=loop)
+
+
+def _ensure_future_non_awaitable(loop: Any, new_loop: Callable[[], Any]) -> None:
+    _helpers(loop).ensure_future(42, loop=loop)
+
+
+def _blocking_socket_call(method: str) -> Callable[[Any, Callable], Any]:
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        a, b = socket.socketpair()
+        with a, b:
+            args = {"sock_sendall": (a, b"x"), "sock_accept": (a,),
+                    "sock_connect": (a, ("127.0.0.1", 9)), "sock_recv_into": (a, bytearray(1))}
+            loop.run_until_complete(getattr(loop, method)(*args[method]))
+    return action
 
 
 MISUSES: list[Misuse] = [
@@ -366,4 +415,25 @@ MISUSES: list[Misuse] = [
     Misuse("set_exception_handler-non-callable",
            lambda loop, nl: loop.set_exception_handler(42)),
     Misuse("set_task_factory-non-callable", lambda loop, nl: loop.set_task_factory(42)),
+    *(Misuse(f"{m}-blocking-socket", _blocking_socket_call(m), debug=True, toyloop_always=True)
+      for m in ("sock_sendall", "sock_accept", "sock_connect", "sock_recv_into")),
+    Misuse("add_writer-non-callable", _add_writer_non_callable, debug=True,
+           toyloop_always=True, since=(99, 0),
+           expected=("TypeError", "a callable object was expected by add_writer(), got 42")),
+    Misuse("call_at-NaN-when", lambda loop, nl: loop.call_at(float("nan"), print),
+           since=(99, 0), expected=("ValueError", "Invalid delay: NaN (not a number)")),
+    Misuse("run_in_executor-coroutine-function",
+           lambda loop, nl: loop.run_in_executor(None, _noop), debug=True),
+    Misuse("call_soon_threadsafe-coroutine-function",
+           lambda loop, nl: loop.call_soon_threadsafe(_noop), debug=True),
+    # -- the helper functions: toyloop's on toyloop, asyncio's on asyncio ------
+    Misuse("helper-sleep-None", _helper_call("sleep", None)),
+    Misuse("helper-gather-non-awaitable", _helper_call("gather", 42)),
+    Misuse("helper-wait_for-non-awaitable", _helper_call("wait_for", 42, 1),
+           xfail=("core bug B11: toyloop.wait_for keeps 3.11's design; 3.12+ awaits "
+                  "the argument directly" if sys.version_info >= (3, 12) else None)),
+    Misuse("helper-ensure_future-non-awaitable", _ensure_future_non_awaitable),
+    Misuse("helper-wrap_future-non-future", _wrap_non_future,
+           xfail="core bug B12: asyncio.wrap_future checks with assert (AssertionError)"),
+    Misuse("Runner.run-non-coroutine", _runner_with_non_coroutine),
 ]
