@@ -284,3 +284,29 @@ def test_cancelled_error_in_callback_is_reported_like_asyncio() -> None:
     events = run_on_both(scenario)
     assert events[0][2:] == (("exception", "handle", "message"), "CancelledError",
                              "from a callback")
+
+
+def _default_handler_log(variant, caplog) -> list:
+    import re
+
+    from differential.harness import closing_loop
+
+    caplog.clear()
+    with closing_loop(variant) as loop, caplog.at_level("ERROR", logger="asyncio"):
+        loop.set_debug(False)
+        loop.call_soon(_raise, 5)
+        fut = loop.create_future()
+        fut.set_exception(OSError("dropped"))
+        del fut
+        gc.collect()
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+    return [(r.levelname, re.sub(r"0x[0-9a-f]+", "0x?", r.getMessage()),
+             r.exc_info[0].__name__ if r.exc_info else None) for r in caplog.records]
+
+
+def test_default_exception_handler_logs_like_asyncio(caplog) -> None:
+    expected = _default_handler_log(REFERENCE, caplog)
+    assert [e[0] for e in expected] == ["ERROR", "ERROR"]
+    for variant in TOYLOOP_VARIANTS[:1]:
+        assert _default_handler_log(variant, caplog) == expected
