@@ -305,7 +305,8 @@ inside a cell:
 code("""
 async def which_loop():
     await asyncio.sleep(0)
-    return type(asyncio.get_running_loop()).__module__ + "." + type(asyncio.get_running_loop()).__name__
+    loop_class = type(asyncio.get_running_loop())
+    return f"{loop_class.__module__}.{loop_class.__name__}"
 
 
 print("toyloop.run:        ", toyloop.run(which_loop()))
