@@ -406,12 +406,15 @@ _task_name_counter = itertools.count(1).__next__
 
 
 def _coro_location(coro: Any) -> str:
-    """``main() running at demo.py:12`` -- where a coroutine is suspended."""
+    """``main() running at demo.py:12`` -- where a coroutine is suspended (asyncio's words)."""
     name = getattr(coro, "__qualname__", None) or type(coro).__name__
     frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-    if frame is None:
+    if frame is not None:
+        return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
+    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+    if code is None:
         return f"{name}() done"
-    return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
+    return f"{name}() done, defined at {code.co_filename}:{code.co_firstlineno}"
 
 
 class Task(Future):
@@ -557,13 +560,17 @@ class Task(Future):
             self._task_done()
         # Phase 4: it yielded -- decide when to resume it.
         else:
-            self._park(result)
+            if result is None:
+                # A bare ``yield`` (asyncio.sleep(0)): give everybody else a turn.
+                self._loop.call_soon(self.__step, context=self._context)
+            else:
+                self._park(result)
         finally:
             _leave_task(self._loop, self)
             self = None  # break a reference cycle if an exception is being raised
 
     def _park(self, result: Any) -> None:
-        """The coroutine yielded ``result``: arrange to be woken up."""
+        """The coroutine yielded ``result`` (not None): arrange to be woken up."""
         blocking = getattr(result, "_asyncio_future_blocking", None)
         if blocking is not None:  # a future (ours, asyncio's, anybody's)
             if _get_loop(result) is not self._loop:
@@ -584,9 +591,6 @@ class Task(Future):
                 new_exc = RuntimeError(
                     f"yield was used instead of yield from in task {self!r} with {result!r}")
                 self._loop.call_soon(self.__step, new_exc, context=self._context)
-        elif result is None:
-            # A bare ``yield`` (asyncio.sleep(0)): give everybody else a turn.
-            self._loop.call_soon(self.__step, context=self._context)
         elif inspect.isgenerator(result):
             new_exc = RuntimeError(
                 f"yield was used instead of yield from for generator in task {self!r} "
@@ -680,7 +684,7 @@ class BaseLoop:
         self._closed = False
         self._thread_id: int | None = None  # set while running
         self._exception_handler: Callable | None = None
-        self._debug = False
+        self._debug = _asyncio_coroutines._is_debug_mode()  # -X dev, PYTHONASYNCIODEBUG
         self._current_handle: Handle | None = None
         self._hooks = Instruments()
 

@@ -36,6 +36,7 @@ class SelectorLoop(BaseLoop):
                  clock: MonotonicClock | VirtualClock | None = None) -> None:
         super().__init__(clock=clock)
         self._selector = selectors.DefaultSelector() if selector is None else selector
+        self._selector_map = self._selector.get_map()  # a live view: fd -> SelectorKey
         # fds the loop registers for itself (chapter 4's self-pipe): they only wake a
         # blocked select, so they need no polling while callbacks are ready.
         self._internal_fds = 0
@@ -52,7 +53,7 @@ class SelectorLoop(BaseLoop):
 
     def _select(self, timeout: float | None) -> list:
         """Block in the selector until an fd is ready or ``timeout`` passes."""
-        sockets_waiting = len(self._selector.get_map()) > self._internal_fds
+        sockets_waiting = len(self._selector_map) > self._internal_fds
         if timeout == 0:
             # Something is ready, so we must not block.  Poll the sockets -- unless
             # only the loop's own fds are registered: with nobody to wake, a poll
@@ -171,13 +172,13 @@ class SelectorLoop(BaseLoop):
     # The future's done callback removes the reader or writer again, so
     # cancelling the awaiting task leaves nothing registered.
 
-    def _sock_read_done(self, fd: int, fut: Future, handle: Handle | None = None) -> None:
+    def _sock_read_done(self, fd: int, handle: Handle, fut: Future) -> None:
         # Only remove the reader if it is still ours (not replaced meanwhile).
-        if handle is None or not handle.cancelled():
+        if not handle.cancelled():
             self.remove_reader(fd)
 
-    def _sock_write_done(self, fd: int, fut: Future, handle: Handle | None = None) -> None:
-        if handle is None or not handle.cancelled():
+    def _sock_write_done(self, fd: int, handle: Handle, fut: Future) -> None:
+        if not handle.cancelled():
             self.remove_writer(fd)
 
     async def sock_recv(self, sock: socket.socket, n: int) -> bytes:
@@ -190,7 +191,7 @@ class SelectorLoop(BaseLoop):
         fut = self.create_future()
         fd = sock.fileno()
         handle = self._add_reader(fd, self._sock_recv, fut, sock, n)
-        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         return await fut
 
     def _sock_recv(self, fut: Future, sock: socket.socket, n: int) -> None:
@@ -217,7 +218,7 @@ class SelectorLoop(BaseLoop):
         fut = self.create_future()
         fd = sock.fileno()
         handle = self._add_reader(fd, self._sock_recv_into, fut, sock, buf)
-        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         return await fut
 
     def _sock_recv_into(self, fut: Future, sock: socket.socket, buf: Any) -> None:
@@ -247,7 +248,7 @@ class SelectorLoop(BaseLoop):
         fd = sock.fileno()
         pos = [n]  # how much is sent, shared with the writer callback
         handle = self._add_writer(fd, self._sock_sendall, fut, sock, memoryview(data), pos)
-        fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle=handle))
+        fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
         return await fut
 
     def _sock_sendall(self, fut: Future, sock: socket.socket, view: memoryview,
@@ -284,7 +285,7 @@ class SelectorLoop(BaseLoop):
             conn.setblocking(False)
         except (BlockingIOError, InterruptedError):
             handle = self._add_reader(fd, self._sock_accept, fut, sock)
-            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
@@ -323,7 +324,7 @@ class SelectorLoop(BaseLoop):
         except (BlockingIOError, InterruptedError):
             # Connecting in the background; writable means done (or failed).
             handle = self._add_writer(fd, self._sock_connect_cb, fut, sock, address)
-            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle=handle))
+            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:

@@ -568,10 +568,10 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         fd = sock.fileno()
         if for_write:
             handle = self._add_writer(fd, self._sock_retry_cb, fut, call, args)
-            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle=handle))
+            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
         else:
             handle = self._add_reader(fd, self._sock_retry_cb, fut, call, args)
-            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle=handle))
+            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         return await fut
 
     def _sock_retry_cb(self, fut: Any, call: Any, args: tuple) -> None:
