@@ -338,32 +338,41 @@ a thread that waits in C releases the GIL. Pure-Python *computation* holds the G
 two threads take turns and finish no sooner than one. A process has its own interpreter
 and its own GIL.
 
-The job is `count_primes` from `toyloop/exercises/ch4.py`. It has to live in a module:
+The job is `count_primes` (timed by `count_primes_timed`), from
+`toyloop/exercises/ch4.py`. It has to live in a module:
 a process pool sends the *name* of the function to the worker processes, and a
 function defined in a notebook cell has no importable name. The pool uses the `spawn`
 start method, the default on macOS and Windows and safe in a kernel full of threads.
 """)
 
 code('''
-from toyloop.exercises.ch4 import count_primes
+from toyloop.exercises.ch4 import count_primes_timed
 
 LIMIT, JOBS, WORKERS, REPEAT = 50_000, 4, 2, 3
 spawn = multiprocessing.get_context("spawn")
 
 
 async def timed(loop, executor):
-    """Best of REPEAT runs of JOBS count_primes(LIMIT) jobs (executor None: in a row)."""
-    best = float("inf")
+    """JOBS count_primes jobs, best of REPEAT: (wall seconds, CPU seconds, results)."""
+    best = None
     for _ in range(REPEAT):  # the best run is the one least disturbed by other programs
         start = time.perf_counter()
-        if executor is None:
-            results = [count_primes(LIMIT) for _ in range(JOBS)]
+        if executor is None:  # one after another, in this thread
+            runs = [count_primes_timed(LIMIT) for _ in range(JOBS)]
         else:
-            results = await gather(*(loop.run_in_executor(executor, count_primes, LIMIT)
-                                     for _ in range(JOBS)))
-        best = min(best, time.perf_counter() - start)
-    return best, results
+            runs = await gather(*(loop.run_in_executor(executor, count_primes_timed, LIMIT)
+                                  for _ in range(JOBS)))
+        wall = time.perf_counter() - start
+        if best is None or wall < best[0]:
+            best = (wall, sum(cpu for _, cpu in runs), [n for n, _ in runs])
+    return best
 ''')
+
+md("""
+`count_primes_timed` returns the primes and the CPU time its thread spent on them, so
+besides the wall-clock time we get **cores busy**: CPU seconds of work per wall-clock
+second. One thread working flat out is 1.0; two cores working flat out, 2.0.
+""")
 
 code("""
 async def compare(loop):
@@ -376,29 +385,32 @@ async def compare(loop):
     return serial, threaded, in_processes
 
 serial, threaded, in_processes = run(compare)
-print("all three found the same primes:", serial[1] == threaded[1] == in_processes[1])
+print("all three found the same primes:", serial[2] == threaded[2] == in_processes[2])
+print("the threads kept at most one core busy:", threaded[1] / threaded[0] <= 1.1)
 """)
 
 code("""
-print(f"cores: {os.cpu_count()}")
-for name, (seconds, _) in [("one thread", serial), (f"{WORKERS} threads", threaded),
-                           (f"{WORKERS} processes", in_processes)]:
-    print(f"{name:12} {seconds:.2f} s   speedup x{serial[0] / seconds:.2f}")
+print(f"{os.cpu_count()} cores; {JOBS} jobs of count_primes({LIMIT:_})")
+for name, (wall, cpu, _) in [("one thread", serial), (f"{WORKERS} threads", threaded),
+                             (f"{WORKERS} processes", in_processes)]:
+    print(f"{name:12} {wall:.2f} s   speedup x{serial[0] / wall:.2f}   "
+          f"cores busy {cpu / wall:.2f}")
 """, IGNORE)
 
 md("""
-Read the speedups above: they are this machine's, measured when the notebook last ran
-(each the best of three runs).
-On an idle machine with two or more cores the threads stay near x1.0, often a little
-below, while two processes get close to x2 (less what it costs to send jobs and results
-between processes). On a busy machine (a CI runner, a shared JupyterHub) the processes
-compete with everything else for the cores and their gain shrinks or vanishes: run the
-cell again and compare.
+The second line is the GIL at work, and it holds however busy the machine is: two
+threads together never used more than one core's worth of CPU, because only the thread
+holding the GIL runs Python code. Processes have no shared GIL: on an idle machine with
+two or more cores they keep close to 2 cores busy and finish in about half the time
+(less what it costs to send jobs and results between processes). The timings above are
+this machine's, the best of three runs, measured when the notebook last ran; on a busy
+machine (a CI runner, a shared JupyterHub) the processes get only what the other
+programs leave them, and their gain shrinks. Run the cell again and compare.
 
 **Free-threaded Python.** CPython 3.13 has an optional build without the GIL
-(`python3.13t`, PEP 703). There, threads *can* run Python code in parallel, and the
-threads row would speed up too. The check below says which kind of interpreter ran this
-notebook:
+(`python3.13t`, PEP 703). There, threads *can* run Python code in parallel: the threads
+row would speed up too, and the "at most one core" line above would print `False`. The
+check below says which kind of interpreter ran this notebook:
 """)
 
 code("""

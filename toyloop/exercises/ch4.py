@@ -9,7 +9,8 @@
 
 The module also holds what a process pool needs to import by name (a worker
 function defined in a notebook cannot be pickled into a spawned process):
-:func:`sha256_file` and :func:`count_primes`, the CPU-bound job of the notebook.
+:func:`sha256_file` and :func:`count_primes` (with :func:`count_primes_timed`), the
+CPU-bound job of the notebook.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from toyloop.clock import MonotonicClock, VirtualClock
 from toyloop.tools.checker import Exercise, run_in_loop
 
 __all__ = [
-    "collect_from_thread", "count_primes", "handoff_exercise", "hash_exercise",
-    "hash_files", "sha256_file", "to_thread", "to_thread_exercise",
+    "collect_from_thread", "count_primes", "count_primes_timed", "handoff_exercise",
+    "hash_exercise", "hash_files", "sha256_file", "to_thread", "to_thread_exercise",
 ]
 
 
@@ -52,6 +53,12 @@ def count_primes(limit: int) -> int:
         else:
             count += 1
     return count
+
+
+def count_primes_timed(limit: int) -> tuple[int, float]:
+    """``count_primes(limit)`` and the CPU seconds the calling thread spent on it."""
+    start = time.thread_time()
+    return count_primes(limit), time.thread_time() - start
 
 
 def sha256_file(path: str) -> str:
