@@ -500,3 +500,29 @@ def test_local_http_server_stops_its_thread():
 def test_count_primes():
     assert ch4.count_primes(100) == 25
     assert ch4.count_primes(2) == 0
+
+
+# ---------------------------------------------------------------------------
+# The echo figure of chapter 3 (toyloop/examples/echo_scale.py)
+# ---------------------------------------------------------------------------
+
+
+def test_echo_scale_serves_all_clients_concurrently():
+    from toyloop.examples import echo_scale
+
+    before = threading.active_count()
+    result = echo_scale.run_echo_test(200)
+    assert result["correct"] == result["clients"] == result["accepted"] == 200
+    assert result["peak_open"] == 200  # every client held its connection until all were served
+    assert result["server_threads"] == 1
+    assert result["errors"] == 0
+    assert threading.active_count() == before  # the client thread was joined
+
+
+def test_echo_scale_command_line(capsys):
+    from toyloop.examples import echo_scale
+
+    assert echo_scale.main(["--clients", "50"]) == 0  # clients in a spawned process
+    out = capsys.readouterr().out
+    assert "served 50/50 clients correctly from 1 server thread" in out
+    assert "at most 50 connections open at once" in out
