@@ -134,7 +134,7 @@ print(strip(beats))
 ''', IGNORE)
 
 md("""
-The strip has a hole of about ten missing beats: for half a second no task ran at all.
+The strip has a hole where the beats stopped: for half a second no task ran at all.
 In a server that is half a second in which no client is served. Now the same work, but
 handed to a thread with `loop.run_in_executor`:
 """)
@@ -464,9 +464,10 @@ threads for waiting, processes for pure-Python computation (until free-threaded 
 are the norm). `run_in_executor` returns a loop future chained to the executor's
 concurrent future; the chain crosses threads with `call_soon_threadsafe`, which writes
 one byte to the self-pipe so that a sleeping `select` wakes up. asyncio does more here:
-`loop.set_default_executor`, `loop.getaddrinfo` (name lookups in the executor; toyloop
-moves them there in chapter 5), and `asyncio.run` shutting the default executor down for
-you.
+its `_chain_future` (`futures.py`) also chains two loop futures on different loops,
+which `asyncio.run_coroutine_threadsafe` uses to hand a coroutine to a loop running in
+another thread; `loop.getaddrinfo` runs name lookups in the executor (toyloop moves them
+there in chapter 5); and in debug mode `call_soon` checks which thread calls it.
 """)
 
 # ---------------------------------------------------------------------------
