@@ -348,7 +348,7 @@ start method, the default on macOS and Windows and safe in a kernel full of thre
 code('''
 from toyloop.exercises.ch4 import count_primes_timed
 
-LIMIT, JOBS, WORKERS, REPEAT = 50_000, 4, 2, 3
+LIMIT, JOBS, WORKERS, REPEAT = 100_000, 4, 2, 2
 spawn = multiprocessing.get_context("spawn")
 
 
@@ -403,7 +403,7 @@ threads together never used more than one core's worth of CPU, because only the 
 holding the GIL runs Python code. Processes have no shared GIL: on an idle machine with
 two or more cores they keep close to 2 cores busy and finish in about half the time
 (less what it costs to send jobs and results between processes). The timings above are
-this machine's, the best of three runs, measured when the notebook last ran; on a busy
+this machine's, the best of two runs, measured when the notebook last ran; on a busy
 machine (a CI runner, a shared JupyterHub) the processes get only what the other
 programs leave them, and their gain shrinks. Run the cell again and compare.
 
