@@ -379,6 +379,31 @@ loop.close()
 """)
 
 md("""
+This matters on a loop. Two tasks each loop three times. When they await a coroutine,
+the first runs to the end before the second starts: nothing ever went back to the
+loop. With a real suspension point (`asyncio.sleep(0)`) they take turns.
+""")
+
+code("""
+async def no_wait():
+    return "instant"
+
+
+async def counter(name, log, pause):
+    for i in range(3):
+        await (asyncio.sleep(0) if pause else no_wait())
+        log.append(f"{name}{i}")
+
+
+for pause in (False, True):
+    loop, log = new_loop(), []
+    tasks = [loop.create_task(counter(name, log, pause)) for name in "ab"]
+    loop.run_until_complete(asyncio.gather(*tasks))
+    print(f"awaiting {'asyncio.sleep(0)' if pause else 'a coroutine'}: {log}")
+    loop.close()
+""")
+
+md("""
 The yielding happens in `Future.__await__`: a generator that yields the future itself
 if it is not done, and returns its result once it is. `_asyncio_future_blocking` tells
 the Task "this future was yielded by `await`, on purpose":
