@@ -31,7 +31,9 @@ def test_cancel_at_various_points(when: str) -> None:
                 env.log("after sleep0")
                 await gate
                 env.log("after gate")
-                await env.h.sleep(0.01)
+                # long unless the test waits for the end: a busy machine cannot finish
+                # the sleep before the cancel comes
+                await env.h.sleep(0.001 if when == "after-done" else 3600)
                 env.log("after sleep")
             except asyncio.CancelledError:
                 env.log("caught CancelledError")
@@ -212,9 +214,10 @@ def test_cancel_during_sleep_cancels_the_timer() -> None:
 def test_shield_protects_inner_from_outer_cancel() -> None:
     def scenario(env: Env):
         loop = env.loop
+        release = loop.create_future()
 
         async def precious() -> str:
-            await env.h.sleep(0.01)
+            await release
             env.log("precious finished")
             return "kept"
 
@@ -232,6 +235,7 @@ def test_shield_protects_inner_from_outer_cancel() -> None:
             task.cancel()
             await env.h.gather(task, return_exceptions=True)
             env.log("outer", task.cancelled(), "inner done", inner.done())
+            release.set_result(None)
             env.log("inner result", await inner)
 
         return main()

@@ -308,8 +308,6 @@ def test_reprs_match_asyncio() -> None:
     assert got[:6] == expected[:6]
 
 
-@pytest.mark.xfail(strict=True, reason="core bug B9: a finished task's repr lacks "
-                   "'coro=<c() done, defined at file:line>'")
 def test_finished_task_repr_matches_asyncio() -> None:
     asyncio_loop = asyncio.SelectorEventLoop()
     toy = toyloop.EventLoop()
@@ -323,8 +321,6 @@ def test_finished_task_repr_matches_asyncio() -> None:
 
 
 @pytest.mark.parametrize("how", ["-X dev", "PYTHONASYNCIODEBUG"])
-@pytest.mark.xfail(strict=True, reason="core bug B10: a new loop ignores -X dev and "
-                   "PYTHONASYNCIODEBUG (asyncio: coroutines._is_debug_mode())")
 def test_default_debug_follows_dev_mode(how: str) -> None:
     import os
     import subprocess
