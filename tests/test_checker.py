@@ -338,3 +338,20 @@ def test_solution_shows_the_reference_source_only_when_asked(capsys):
     ex.solution()
     assert "return x * 2" in capsys.readouterr().out
     assert ex.solution_source() == "def double(x):\n    return x * 2"
+
+
+def test_not_implemented_inside_toyloop_is_a_wrong_answer_not_a_stub():
+    # A NotImplementedError raised by toyloop itself (a feature it leaves out) is not the
+    # learner's untouched stub: report it as incorrect, naming what was not implemented.
+    namespace = {}
+    fake_module = checker._PACKAGE_DIR + "ch9_fake.py"
+    exec(compile("def missing_feature():\n    raise NotImplementedError('no TLS here')\n",
+                 fake_module, "exec"), namespace)
+
+    def uses_missing_feature(x):
+        return namespace["missing_feature"]()
+
+    result = make_exercise().run(uses_missing_feature)
+    assert result.status == INCORRECT
+    assert "toyloop does not implement" in result.message
+    assert "no TLS here" in result.message

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import signal
 import textwrap
 import threading
@@ -409,19 +410,30 @@ def _describe(case: Callable) -> str:
     return name.removeprefix("case_").replace("_", " ")
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def _learner_frame(exc: BaseException) -> str:
     """`in my_sleep, line 4` -- the innermost frame outside toyloop and the stdlib."""
     frames = traceback.extract_tb(exc.__traceback__)
-    here = __file__.rsplit("/", 2)[0]  # .../toyloop
     for frame in reversed(frames):
-        if not frame.filename.startswith(here) and "/lib/python3" not in frame.filename:
+        if not frame.filename.startswith(_PACKAGE_DIR) and "/lib/python3" not in frame.filename:
             return f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
     return ""
 
 
+
+
 def _raised_not_implemented(exc: BaseException) -> bool:
-    """The stub's ``raise NotImplementedError`` (not one raised deep in a library)."""
-    return isinstance(exc, NotImplementedError)
+    """The stub's ``raise NotImplementedError``, not one from inside toyloop itself.
+
+    A feature toyloop leaves out (chapter 5's transports, say) also raises
+    NotImplementedError; that is a wrong answer using it, not an untouched stub.
+    """
+    if not isinstance(exc, NotImplementedError):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    return not frames or not frames[-1].filename.startswith(_PACKAGE_DIR)
 
 
 class Exercise:
@@ -478,7 +490,9 @@ class Exercise:
             except NotImplementedError as exc:
                 if _raised_not_implemented(exc):
                     return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n)
-                raise
+                return failed(INCORRECT, (
+                    f"Your code used something toyloop does not implement: "
+                    f"NotImplementedError: {exc}{_learner_frame(exc)}"))
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:
