@@ -26,6 +26,7 @@ uvloop rewrites the whole loop in Cython on top of libuv (``uvloop/loop.pyx``).
 from __future__ import annotations
 
 import heapq
+import math
 from typing import Any
 
 from .ch2_futures import (
@@ -117,8 +118,15 @@ class SortedTimersLoop(EventLoop):
     """
 
     def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> Any:
-        self._check_closed()
-        self._check_callback(callback, "call_at")
+        # BaseLoop.call_at's checks, then the naive part: append and sort everything.
+        if when is None:
+            raise TypeError("when cannot be None")
+        if math.isnan(when):
+            raise ValueError("Invalid delay: NaN (not a number)")
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_at")
         timer = TimerHandle(when, callback, args, self, context)
         self._scheduled.append((when, self._timer_seq(), timer))
         self._scheduled.sort()
@@ -172,8 +180,11 @@ class PlainHandleLoop(EventLoop):
     """Before: ``call_soon`` makes ``PlainHandle`` objects."""
 
     def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
-        self._check_closed()
-        self._check_callback(callback, "call_soon")
+        # BaseLoop.call_soon line for line, with PlainHandle in place of Handle.
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_soon")
         handle = PlainHandle(callback, args, self, context)
         self._ready.append(handle)
         return handle

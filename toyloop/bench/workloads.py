@@ -148,6 +148,29 @@ def callbacks(loop: Any, n: int) -> Result:
     return Result(elapsed, n, ok=count == n)
 
 
+def fan_out(loop: Any, n: int) -> Result:
+    """Queue ``n`` callbacks at once, then run them: one iteration with n handles ready.
+
+    Not in the suite (asyncio and uvloop do it in a blink); chapter 6 uses it to
+    show what a ready queue that is not a deque costs.
+    """
+    done = loop.create_future()
+    count = 0
+
+    def one() -> None:
+        nonlocal count
+        count += 1
+        if count == n:
+            done.set_result(None)
+
+    t0 = _now()
+    for _ in range(n):
+        loop.call_soon(one)
+    loop.run_until_complete(done)
+    elapsed = _now() - t0
+    return Result(elapsed, n, ok=count == n)
+
+
 def timers(loop: Any, n: int) -> Result:
     """Set ``n`` timers due within 1 ms, cancel every other one, run the rest.
 
