@@ -106,6 +106,7 @@ def run_suite(names: Iterable[str], *, reps: int = 5, quick: bool = False,
     small, fast runs; the figures are then less independent of each other).
     """
     runs: list[dict[str, Any]] = []
+    meta = _meta(reps, quick)  # now: the load average and date of the start
     loops = tuple(loops)
     for name in names:
         workload = WORKLOADS[name]
@@ -124,7 +125,7 @@ def run_suite(names: Iterable[str], *, reps: int = 5, quick: bool = False,
                 runs.append(entry)
                 if progress is not None:
                     progress(_describe(entry))
-    return {"meta": _meta(reps, quick), "runs": runs}
+    return {"meta": meta, "runs": runs}
 
 
 def _describe(entry: dict[str, Any]) -> str:
