@@ -566,6 +566,8 @@ def main(argv: list[str]) -> None:
     if "--execute" in argv:
         execute(nb)
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # execution timestamps would change on every rebuild
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, NOTEBOOK)
     print(f"wrote {NOTEBOOK} ({len(nb.cells)} cells)")
 
