@@ -639,3 +639,27 @@ def test_wrong_answer_is_rejected_with_a_pointed_message(name, wrong, status, me
 @pytest.mark.parametrize("name", sorted({w[0] for w in WRONG}))
 def test_every_exercise_has_a_wrong_answer_corpus(name):
     assert sum(1 for w in WRONG if w[0] == name and w[2] != NOT_ATTEMPTED) >= 5
+
+
+# What a learner who asks for .solution() and pastes it into the notebook's stub cell gets:
+# the source must run with only the names the notebook has imported at that point.
+NOTEBOOK_NAMESPACES = {
+    "round_robin": "",
+    "join": "from toyloop.ch1_generators import Scheduler, Task, sleep",
+    "Event": "from toyloop.ch1_generators import Scheduler, Task, sleep",
+    "sleep": "import asyncio\nfrom toyloop.ch2_futures import CancelledError, ensure_future",
+    "gather": "import asyncio\nfrom toyloop.ch2_futures import CancelledError, ensure_future",
+    "wait_for": "import asyncio\nfrom toyloop.ch2_futures import CancelledError, ensure_future",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_shown_solution_pasted_into_the_notebook_passes(name):
+    exercise = EXERCISES[name]
+    namespace: dict = {}
+    exec(NOTEBOOK_NAMESPACES[name], namespace)
+    exec(compile(exercise.solution_source(), f"<pasted {name}>", "exec"), namespace)
+    pasted = namespace[exercise.reference.__name__]
+    assert pasted is not exercise.reference
+    result = exercise.run(pasted)
+    assert result.status == CORRECT, str(result)

@@ -274,8 +274,9 @@ code("""
 async def answer():
     await asyncio.sleep(0)
     return 42
+""")
 
-
+code("""
 coro = answer()
 try:
     asyncio.run(coro)

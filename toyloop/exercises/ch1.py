@@ -76,10 +76,10 @@ class Counted:
 # ---------------------------------------------------------------------------
 
 
-def round_robin(*generators: Generator) -> tuple[list, list]:
+def round_robin(*generators):
     """Reference: one ``next`` per generator per round until all are exhausted."""
     yielded = []
-    returned: list[Any] = [None] * len(generators)
+    returned = [None] * len(generators)
     turns = list(enumerate(generators))
     while turns:
         still_running = []
@@ -187,7 +187,7 @@ round_robin_exercise = Exercise(
 # ---------------------------------------------------------------------------
 
 
-def join(task: Task) -> Generator[Any, None, Any]:
+def join(task):
     """Reference: park until ``task`` is done (its done callback wakes us), then return."""
     if not task.done():
         yield lambda me: task.add_done_callback(me.step)
@@ -352,14 +352,14 @@ join_exercise = Exercise(
 class Event:
     """Reference: a flag that tasks can wait for (compare asyncio.Event)."""
 
-    def __init__(self) -> None:
+    def __init__(self):
         self._flag = False
-        self._waiters: list[Task] = []
+        self._waiters = []  # tasks parked in wait()
 
-    def is_set(self) -> bool:
+    def is_set(self):
         return self._flag
 
-    def set(self) -> None:
+    def set(self):
         """Set the flag and wake every waiting task, through call_soon."""
         if self._flag:
             return
@@ -368,7 +368,7 @@ class Event:
             task.loop.call_soon(task.step)
         self._waiters.clear()
 
-    def wait(self) -> Generator[Any, None, bool]:
+    def wait(self):
         """``yield from event.wait()``: park until the flag is set; return True."""
         if not self._flag:
             yield self._waiters.append

@@ -78,12 +78,12 @@ class _Run:
 # ---------------------------------------------------------------------------
 
 
-async def sleep(delay: float, result: Any = None) -> Any:
+async def sleep(delay, result=None):
     """Reference: a future that a timer completes; the timer goes if we leave early."""
     loop = asyncio.get_running_loop()
     future = loop.create_future()
 
-    def wake() -> None:
+    def wake():
         if not future.done():  # the sleeper may have been cancelled meanwhile
             future.set_result(result)
 
@@ -242,7 +242,7 @@ sleep_exercise = Exercise(
 # ---------------------------------------------------------------------------
 
 
-async def gather(*aws: Any) -> list:
+async def gather(*aws):
     """Reference: wrap each awaitable in a task; one future finishes when all do."""
     loop = asyncio.get_running_loop()
     children = [ensure_future(aw, loop=loop) for aw in aws]
@@ -251,7 +251,7 @@ async def gather(*aws: Any) -> list:
     outer = loop.create_future()
     remaining = len(children)
 
-    def child_done(child: Any) -> None:
+    def child_done(child):
         nonlocal remaining
         if outer.done():
             return
@@ -428,7 +428,7 @@ gather_exercise = Exercise(
 # ---------------------------------------------------------------------------
 
 
-async def wait_for(aw: Any, timeout: float | None) -> Any:
+async def wait_for(aw, timeout):
     """Reference: a waiter released by the child or the timer, whichever comes first.
 
     Simplified from asyncio 3.11's: if our own task is cancelled while the child
@@ -440,7 +440,7 @@ async def wait_for(aw: Any, timeout: float | None) -> Any:
         return await fut
     waiter = loop.create_future()
 
-    def release(*_: Any) -> None:
+    def release(*_):
         if not waiter.done():
             waiter.set_result(None)
 
