@@ -257,7 +257,7 @@ def test_run_on_steps_a_running_loop_aside() -> None:
 
 
 def test_plots_draw(tmp_path) -> None:
-    import matplotlib
+    matplotlib = pytest.importorskip("matplotlib")
 
     matplotlib.use("Agg")
     summary = harness.summarize(_fake_runs())
