@@ -464,8 +464,8 @@ class Scheduler:
 """, MODULE)
 
 md("""
-One turn of the loop, for now, runs what is ready. This first `_run_once` is a stepping stone, replaced in section 6, so it is not
-the package's code:
+One turn of the loop, for now, runs what is ready. This first `_run_once` is a
+stepping stone, replaced in section 6, so it is not the package's code:
 """)
 
 code("""

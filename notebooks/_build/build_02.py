@@ -360,7 +360,8 @@ fut = loop.create_future()
 coro = handler(fut)
 yielded = coro.send(None)
 print("the whole chain yielded the future itself:", yielded is fut)
-print("await chain:", coro.cr_code.co_name, "->", coro.cr_await.cr_code.co_name, "->", coro.cr_await.cr_await)
+outer, inner = coro, coro.cr_await
+print("await chain:", outer.cr_code.co_name, "->", inner.cr_code.co_name, "->", inner.cr_await)
 """)
 
 md("""
