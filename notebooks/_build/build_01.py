@@ -577,8 +577,8 @@ heapq.heappush(timers, (1.0, len))
 md("""
 A counter between the two fixes it, and makes equal deadlines run in the order they
 were set: entries are `(when, seq, callback, args)`. asyncio's `TimerHandle` compares
-by `when` alone and `heapq` keeps ties in no particular order; toyloop's `seq` makes
-them first-come first-served, like trio.
+by `when` alone, and `heapq` promises no order among equal keys; toyloop's `seq`
+makes them first-come first-served.
 """)
 
 code("""

@@ -919,8 +919,8 @@ md("""
   `Handle._run`); a task copies the context when it is created, so context variables
   set in a task stay in that task.
 * **Timeouts.** Since 3.11 `asyncio.timeout()` (`Lib/asyncio/timeouts.py`) cancels the
-  current task and uses `uncancel()` to turn that into `TimeoutError`; `wait_for` and
-  `TaskGroup` are built on the same counting.
+  current task and uses `uncancel()` to turn that into `TimeoutError`; `TaskGroup`
+  relies on the same counting, and since 3.12 `wait_for` is built on `timeout()`.
 * **What to read next:** `futures.Future` (`set_result`, `__schedule_callbacks`),
   `tasks.Task.__step` and `__wakeup`, `base_events.BaseEventLoop._run_once`,
   `tasks.sleep`, `tasks.gather`, `tasks.wait_for`.
