@@ -45,7 +45,9 @@ This first chapter shows what a loop does, with cells you can run; how to start 
 (and why `asyncio.run` refuses to in Jupyter); the road map; and how the exercises
 check your answers.
 
-Run the cells in order with **Shift-Enter**. Nothing here needs the network.
+Run the cells in order with **Shift-Enter**. Nothing here needs the network. (To open
+the notebooks yourself: `make lab` in the repository creates a virtual environment
+with everything needed and starts JupyterLab.)
 """)
 
 code("""
@@ -347,7 +349,7 @@ md("""
 | 3 · Selectors, sockets and timers | waiting for sockets with `selectors`; `sock_recv`, `sock_sendall`, ... | `ch3_selectors.py` |
 | 4 · Threads and processes | `call_soon_threadsafe`, the self-pipe, `run_in_executor` | `ch4_threads.py` |
 | 5 · Plugging into asyncio | an `asyncio.AbstractEventLoop` that `asyncio.Runner` can use | `ch5_asyncio.py` |
-| 6 · Performance | measuring the loop against asyncio and uvloop, and speeding it up | |
+| 6 · Performance | measuring the loop against asyncio and uvloop, and speeding it up | `ch6_performance.py` |
 
 Each chapter's code is the package's code: a test compares the cells that define it
 with the module, so what you read is what runs. Each module imports only earlier
