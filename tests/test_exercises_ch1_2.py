@@ -663,3 +663,70 @@ def test_shown_solution_pasted_into_the_notebook_passes(name):
     assert pasted is not exercise.reference
     result = exercise.run(pasted)
     assert result.status == CORRECT, str(result)
+
+
+# ---------------------------------------------------------------------------
+# Chapter 0's warm-up: its checker lives in the notebook itself, so test those cells
+# ---------------------------------------------------------------------------
+
+
+def _warm_up():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" /
+                     "00_welcome.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+               for c in nb["cells"] if c["cell_type"] == "code"]
+    namespace: dict = {}
+    exec("import asyncio", namespace)
+    for marker in ("def case_is_a_coroutine_function", "warm_up = Exercise("):
+        (cell,) = [s for s in sources if marker in s]
+        exec(cell, namespace)
+    return namespace["warm_up"]
+
+
+async def warm_up_too_fast(x):
+    return 2 * x
+
+
+def warm_up_not_async(x):
+    return 2 * x
+
+
+async def warm_up_wrong_value(x):
+    await asyncio.sleep(1)
+    return x + 2
+
+
+async def warm_up_too_slow(x):
+    await asyncio.sleep(2)
+    return 2 * x
+
+
+async def warm_up_blocking(x):
+    time.sleep(0.2)
+    return 2 * x
+
+
+async def warm_up_stub(x):
+    raise NotImplementedError  # your code here
+
+
+@pytest.mark.parametrize(("wrong", "status", "message"), [
+    (warm_up_too_fast, INCORRECT, "await asyncio.sleep(1) first"),
+    (warm_up_not_async, INCORRECT, "define it with `async def`"),
+    (warm_up_wrong_value, INCORRECT, "it should return 42"),
+    (warm_up_too_slow, INCORRECT, "returned after 2.0 s of loop time"),
+    (warm_up_blocking, INCORRECT, "returned after 0.0 s of loop time"),
+    (warm_up_stub, NOT_ATTEMPTED, "still raises NotImplementedError"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_warm_up_rejects_wrong_answers(wrong, status, message):
+    result = _warm_up().run(wrong)
+    assert result.status == status, str(result)
+    assert message in str(result), str(result)
+
+
+def test_warm_up_reference_passes():
+    warm_up = _warm_up()
+    assert warm_up.run(warm_up.reference).status == CORRECT
