@@ -730,3 +730,36 @@ def test_warm_up_rejects_wrong_answers(wrong, status, message):
 def test_warm_up_reference_passes():
     warm_up = _warm_up()
     assert warm_up.run(warm_up.reference).status == CORRECT
+
+
+# ---------------------------------------------------------------------------
+# The notebooks are committed as a learner first sees them: stubs in place
+# ---------------------------------------------------------------------------
+
+STUB_CHECKS = {
+    "00_welcome.ipynb": {"warm_up.check(double_later)"},
+    "01_generators.ipynb": {"round_robin_exercise.check(round_robin)",
+                            "join_exercise.check(join)", "event_exercise.check(Event)"},
+    "02_futures_and_tasks.ipynb": {"sleep_exercise.check(sleep)",
+                                   "gather_exercise.check(gather)",
+                                   "wait_for_exercise.check(wait_for)"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(STUB_CHECKS))
+def test_notebook_is_committed_with_its_stubs_not_attempted(name):
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / name)
+                    .read_text(encoding="utf-8"))
+    seen = set()
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]).strip()
+        if cell["cell_type"] != "code" or source not in STUB_CHECKS[name]:
+            continue
+        seen.add(source)
+        text = "".join("".join(o.get("data", {}).get("text/plain", ""))
+                       for o in cell.get("outputs", []))
+        assert "not attempted yet" in text, f"{source}: committed output is {text!r}"
+    assert seen == STUB_CHECKS[name]
