@@ -218,6 +218,16 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = summary.get(name, {}).get("toyloop", {}).get("ratio")
         out.append({"workload": name, "target": f"ratio >= {goal}", "value": ratio,
                     "verdict": _verdict(ratio, ratio is not None and ratio >= goal)})
+    for name, kind in (("idle_conns", "RSS"), ("idle_conns_heap", "Python heap")):
+        idle = summary.get(name, {})
+        toy = idle.get("toyloop", {}).get("bytes_per_conn")
+        aio = idle.get("asyncio", {}).get("bytes_per_conn")
+        value = None if toy is None or aio is None else toy / aio
+        if idle:
+            out.append({"workload": name,
+                        "target": f"memory/conn ({kind}) <= asyncio's (ratio <= 1)",
+                        "value": value,
+                        "verdict": _verdict(value, value is not None and value <= 1.0)})
     idle = summary.get("idle_conns", {})
     if idle:
         want = max((info.get("ops", 0) for info in idle.values()), default=0)
@@ -225,12 +235,6 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
             served = info.get("served")
             out.append({"workload": "idle_conns", "target": f"{loop}: {want:,} served",
                         "value": served, "verdict": _verdict(served, served == want)})
-        toy = idle.get("toyloop", {}).get("bytes_per_conn")
-        aio = idle.get("asyncio", {}).get("bytes_per_conn")
-        value = None if toy is None or aio is None else toy / aio
-        out.append({"workload": "idle_conns", "target": "memory/conn <= asyncio's (ratio <= 1)",
-                    "value": value, "verdict": _verdict(value, value is not None
-                                                        and value <= 1.0)})
     t100k = summary.get("timers", {}).get("toyloop", {}).get("median_s")
     t1m = summary.get("timers_1m", {}).get("toyloop", {}).get("median_s")
     if t100k and t1m:

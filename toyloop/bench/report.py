@@ -47,11 +47,13 @@ def rows(summary: dict[str, Any]) -> list[list[str]]:
 def notes(summary: dict[str, Any]) -> list[str]:
     """Lines printed under the table: memory, scaling, tracing, targets, skips."""
     lines = []
-    idle = summary["workloads"].get("idle_conns", {})
-    if idle:
+    for name, what in (("idle_conns", "resident memory (RSS delta)"),
+                       ("idle_conns_heap", "Python heap (tracemalloc)")):
+        idle = summary["workloads"].get(name, {})
         mem = ", ".join(f"{loop} {info['bytes_per_conn']:,.0f} B" for loop, info in idle.items()
                         if "bytes_per_conn" in info)
-        lines.append(f"Idle connections, resident memory per connection (RSS delta): {mem}")
+        if mem:
+            lines.append(f"Idle connections, {what} per connection: {mem}")
     for loop in MAIN_LOOPS:
         points = timer_scaling(summary["workloads"], loop)
         if len(points) >= 2:
@@ -138,7 +140,7 @@ def plot_ratios(summary: dict[str, Any], ax: Any = None, title: str = "") -> Any
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4))
-    names = [n for n in summary["workloads"] if n != "idle_conns"]
+    names = [n for n in summary["workloads"] if not n.startswith("idle_conns")]
     width = 0.27
     for i, loop in enumerate(MAIN_LOOPS):
         values = [summary["workloads"][n].get(loop, {}).get("ratio", 0) for n in names]
