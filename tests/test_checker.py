@@ -355,3 +355,21 @@ def test_not_implemented_inside_toyloop_is_a_wrong_answer_not_a_stub():
     assert result.status == INCORRECT
     assert "toyloop does not implement" in result.message
     assert "no TLS here" in result.message
+
+
+def test_leftover_tasks_can_ask_for_their_loop_while_unwinding():
+    cleaned = []
+
+    async def background():
+        try:
+            await toyloop.sleep(10**6)
+        finally:
+            cleaned.append(toyloop.ch2_futures._events.get_running_loop() is not None)
+
+    async def main():
+        toyloop.ch2_futures._events.get_running_loop().create_task(background())
+        await toyloop.sleep(0)
+        return "done"
+
+    assert run_in_loop(main) == "done"
+    assert cleaned == [True]

@@ -47,6 +47,7 @@ import signal
 import textwrap
 import threading
 import traceback
+from asyncio import events as _asyncio_events
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -288,11 +289,16 @@ def _close_quietly(loop: Any) -> None:
         tasks = [t for t in _tasks_of(loop) if not t.done()]
         for task in tasks:
             task.cancel()
-        for _ in range(10):
-            if not (loop._ready or any(not t.done() for t in tasks)):
-                break
-            if loop._ready:
-                loop._run_once()
+        outer = _asyncio_events._get_running_loop()
+        _asyncio_events._set_running_loop(loop)  # cleanup code may ask for its loop
+        try:
+            for _ in range(10):
+                if not (loop._ready or any(not t.done() for t in tasks)):
+                    break
+                if loop._ready:
+                    loop._run_once()
+        finally:
+            _asyncio_events._set_running_loop(outer)
         for task in tasks:
             task._log_destroy_pending = False
     with contextlib.suppress(BaseException):
