@@ -131,7 +131,8 @@ def _fake_runs() -> dict:
 
 
 def test_summary_medians_ratios_and_verdicts() -> None:
-    summary = harness.summarize(_fake_runs())
+    data = _fake_runs()
+    summary = harness.summarize(data)
     cb = summary["workloads"]["callbacks"]
     assert cb["toyloop"]["median_s"] == pytest.approx(2.0)
     assert cb["toyloop"]["ratio"] == pytest.approx(2.4 / 2.0)
@@ -148,6 +149,11 @@ def test_summary_medians_ratios_and_verdicts() -> None:
     assert rss["value"] == pytest.approx(0.75) and rss["verdict"] == "PASS"
     scaling = next(t for t in summary["targets"] if t["workload"] == "timers_1m")
     assert scaling["value"] == pytest.approx(13.0) and scaling["verdict"] == "MISS"
+    for run in data["runs"]:  # the same figures at --quick sizes: no verdict
+        if run.get("workload") in ("timers", "timers_1m"):
+            run["ops"] //= 10
+    quick = next(t for t in harness.summarize(data)["targets"] if t["workload"] == "timers_1m")
+    assert quick["verdict"] == "n/a"
     assert summary["tracing_off"]["difference_pct"] == pytest.approx(100 * 0.04 / 1.96)
     assert summary["workloads"]["stream_echo"]["toyloop"]["notes"] == ["skipped: no streams"]
 

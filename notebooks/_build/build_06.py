@@ -212,7 +212,9 @@ What the table says:
   loop. The heap of a million entries no longer fits in the CPU's caches.
 * **idle connections**: all three loops hold 10,000 open connections and serve each;
   what one connection costs in memory (a socket, a parked task, its future, a reader
-  handle) is the last line.
+  handle) is in the lines under the table, once as resident memory (RSS, all memory,
+  page-grained) and once as Python heap (`tracemalloc`, to the byte, but blind to
+  uvloop's C allocations).
 """)
 
 # ---------------------------------------------------------------------------
@@ -248,12 +250,13 @@ md("""
 callback chain the list is short and every function in it runs once per callback:
 `_run_once` (one iteration) takes about a third, then `call_soon`, `Handle.__init__`,
 `_select` (should we look at the sockets?), `Handle._run`, the workload's own `step`.
-Two lines are a surprise: `len` is called 4 times per iteration, and `__len__` of
-`selectors.py` once. That is `_select` asking `len(self._selector.get_map())` how many
-file descriptors are registered: `get_map()` builds a small mapping object and its
-`__len__` is Python code, a few percent of the whole loop for one number. The cost is
-spread thinly over a few small functions; the way to go faster is to do less per
-iteration, not to fix one slow line.
+One line is a surprise: `__len__` of `selectors.py`, once per iteration. That is
+`_select` asking the selector's map how many file descriptors are registered, and
+the map's `__len__` is Python code. An earlier version called
+`self._selector.get_map()` there, which also built a new mapping object every
+iteration; this profile pointed at it, and the loop now keeps one map
+(`self._selector_map`, a live view). The cost is spread thinly over a few small
+functions; the way to go faster is to do less per iteration, not to fix one slow line.
 
 A task-heavy workload looks different:
 """)

@@ -240,10 +240,13 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
     if t100k and t1m:
         sizes = (summary["timers"]["toyloop"]["ops"], summary["timers_1m"]["toyloop"]["ops"])
         value = t1m / t100k
+        verdict = _verdict(value, value <= TIMER_SCALING_TARGET)
+        if sizes != (100_000, 1_000_000):
+            verdict = "n/a"  # --quick or custom sizes: the target is about 10x more timers
         out.append({"workload": "timers_1m",
                     "target": f"time({sizes[1]:,})/time({sizes[0]:,}) <= "
                               f"{TIMER_SCALING_TARGET:g}",
-                    "value": value, "verdict": _verdict(value, value <= TIMER_SCALING_TARGET)})
+                    "value": value, "verdict": verdict})
     return out
 
 
