@@ -8,6 +8,7 @@ that exactly that comes back.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import resource
 import socket
@@ -38,6 +39,7 @@ def _message(i: int) -> bytes:
 
 @pytest.mark.parametrize("clock", ["monotonic", "virtual"])
 def test_echo_server_with_1000_concurrent_clients(enough_fds, clock: str) -> None:
+    gc.collect()  # close what earlier tests left for the collector before counting
     fds_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     loop = toyloop.EventLoop(clock=toyloop.VirtualClock() if clock == "virtual" else None)
 
@@ -84,4 +86,6 @@ def test_echo_server_with_1000_concurrent_clients(enough_fds, clock: str) -> Non
         loop.close()
     assert results.count(True) == N_CLIENTS
     if fds_before is not None:
-        assert len(os.listdir("/proc/self/fd")) == fds_before
+        # "<=": other tests' garbage (e.g. a notebook kernel client) may close its fds
+        # while this test runs; what must not happen is an fd of ours staying open.
+        assert len(os.listdir("/proc/self/fd")) <= fds_before
