@@ -160,10 +160,10 @@ def test_connect_close_cycles_leak_no_fd(loop) -> None:
             server_task.cancel()
             await asyncio.gather(server_task, return_exceptions=True)
 
-    before = len(open_fds())
+    before = open_fds()
     loop.run_until_complete(main())
     assert accepted == CYCLES
-    assert len(open_fds()) == before
+    assert not open_fds() - before  # fds of ours still open; others' may close meanwhile
     FIGURES["connect/close cycles"] = CYCLES
 
 
