@@ -35,9 +35,23 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
 LEAK_CHECKED = [
+    "00_welcome.ipynb",
+    "01_generators.ipynb",
+    "02_futures_and_tasks.ipynb",
     "03_selectors_sockets_timers.ipynb",
     "04_threads_and_processes.ipynb",
+    "05_plugging_into_asyncio.ipynb",
+    # 06_performance.ipynb: not yet (its author is still at work; it left Thread-14 running).
 ]
+
+# ResourceWarnings known to come from code outside the notebook, with where to fix them.
+# The notebook must still pass the thread, process and socket probes; only the warning
+# check is marked xfail(strict): once the fix lands the test fails until the entry goes.
+KNOWN_WARNINGS = {
+    "05_plugging_into_asyncio.ipynb": (
+        "toyloop/exercises/ch5.py case_direct_call leaves its StreamWriter's fake transport "
+        "open when the handler raises (the stub does): closing it in a finally fixes it"),
+}
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -412,6 +426,10 @@ def test_notebook_leaves_nothing_behind(name):
     nb = run_with_probes(NOTEBOOKS / name)
     text = _stream_text(nb)
     assert "hygiene: ok" in text
+    if name in KNOWN_WARNINGS and "ResourceWarning" in text:
+        pytest.xfail(KNOWN_WARNINGS[name])
+    elif name in KNOWN_WARNINGS:
+        pytest.fail(f"{name} no longer warns: remove it from KNOWN_WARNINGS")
     assert "ResourceWarning" not in text, (
         "a socket or file was left for the garbage collector to close:\n"
         + "\n".join(line for line in text.splitlines() if "ResourceWarning" in line))

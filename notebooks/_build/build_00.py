@@ -338,19 +338,29 @@ does, so asyncio's own helpers run on it. Afterwards the kernel's loop is back.
 """)
 
 # ---------------------------------------------------------------------------
+ROAD_MAP = [  # (chapter, what you build, module): one table row each
+    ("0 · Welcome", "what a loop does; how to run these notebooks", ""),
+    ("1 · Generators", "the pausable function: `send`, `throw`, `yield from`; a round-robin "
+     "scheduler with timers", "`ch1_generators.py`"),
+    ("2 · Futures and tasks", "`Handle`, `Future`, `Task`, `BaseLoop._run_once`; `sleep`, "
+     "`gather`, `wait_for`, cancellation", "`ch2_futures.py`"),
+    ("3 · Selectors, sockets and timers", "waiting for sockets with `selectors`; `sock_recv`, "
+     "`sock_sendall`, ...", "`ch3_selectors.py`"),
+    ("4 · Threads and processes", "`call_soon_threadsafe`, the self-pipe, `run_in_executor`",
+     "`ch4_threads.py`"),
+    ("5 · Plugging into asyncio", "an `asyncio.AbstractEventLoop` that `asyncio.Runner` can "
+     "use", "`ch5_asyncio.py`"),
+    ("6 · Performance", "measuring the loop against asyncio and uvloop, and speeding it up",
+     "`ch6_performance.py`"),
+]
 md("""
 ## 4. The road map
 
 | Chapter | You build | Code in `toyloop/` |
 |---|---|---|
-| 0 · Welcome | what a loop does; how to run these notebooks | |
-| 1 · Generators | the pausable function: `send`, `throw`, `yield from`; a round-robin scheduler with timers | `ch1_generators.py` |
-| 2 · Futures and tasks | `Handle`, `Future`, `Task`, `BaseLoop._run_once`; `sleep`, `gather`, `wait_for`, cancellation | `ch2_futures.py` |
-| 3 · Selectors, sockets and timers | waiting for sockets with `selectors`; `sock_recv`, `sock_sendall`, ... | `ch3_selectors.py` |
-| 4 · Threads and processes | `call_soon_threadsafe`, the self-pipe, `run_in_executor` | `ch4_threads.py` |
-| 5 · Plugging into asyncio | an `asyncio.AbstractEventLoop` that `asyncio.Runner` can use | `ch5_asyncio.py` |
-| 6 · Performance | measuring the loop against asyncio and uvloop, and speeding it up | `ch6_performance.py` |
-
+""" + "".join(f"| {chapter} | {built} |{' ' + module if module else ''} |\n"
+              for chapter, built, module in ROAD_MAP)
+   + """
 Each chapter's code is the package's code: a test compares the cells that define it
 with the module, so what you read is what runs. Each module imports only earlier
 chapters.

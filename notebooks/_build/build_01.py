@@ -281,7 +281,8 @@ the loop at the top talks to whatever is at the bottom. Chapter 2 shows it with
 real coroutines.
 
 ### Recap
-* `x = yield from sub`: `sub`'s yields pass out, `send`/`throw` pass in, `x` is `sub`'s return value.
+* `x = yield from sub`: `sub`'s yields pass out, `send`/`throw` pass in, `x` is `sub`'s
+  return value.
 * A chain of delegating generators acts as one; `gi_yieldfrom` shows the chain.
 """)
 

@@ -289,7 +289,7 @@ md("""
 Inline, the consumer ran in the middle of `producer` and saw an empty log. Scheduled,
 it ran after `producer` was done. Inline callbacks also nest: a chain of futures, each
 completing the next from its callback, grows the stack by a few frames per link until
-Python gives up (expected error):
+Python gives up:
 """)
 
 code("""
@@ -302,8 +302,11 @@ def chain(n, future_class):
 
 
 print(chain(10, InlineFuture).value)
-chain(100_000, InlineFuture)
-""", RAISES)
+try:
+    chain(100_000, InlineFuture)
+except RecursionError as exc:  # its traceback is thousands of identical frames
+    print("RecursionError:", exc)
+""")
 
 md("""
 With `call_soon`, each link runs in its own loop iteration from a flat stack, however
@@ -554,7 +557,8 @@ loop.close()
 md("""
 ### Recap
 * A task's first step is scheduled with `call_soon`; each step is one `send` or `throw`.
-* A yielded future gets the task's `__wakeup` as a done callback; a bare `yield` means "again, soon".
+* A yielded future gets the task's `__wakeup` as a done callback; a bare `yield` means
+  "again, soon".
 * The coroutine's return value or exception becomes the task's.
 """)
 
@@ -609,7 +613,8 @@ loop.close()
 
 md("""
 ### Recap
-* Handles and timer handles are cancellable callbacks; timers sit in a heap as `(when, seq, handle)`.
+* Handles and timer handles are cancellable callbacks; timers sit in a heap as
+  `(when, seq, handle)`.
 * `_run_once`: prune timers, compute the timeout, wait, move due timers, run what is ready.
 * `run_until_complete(fut)` = a done callback that stops the loop + `run_forever()`.
 """)
