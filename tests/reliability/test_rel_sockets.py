@@ -183,3 +183,40 @@ def test_refused_connections_leak_no_fd(loop) -> None:
         return refused
 
     assert loop.run_until_complete(main()) == 500
+
+
+def test_writer_to_a_peer_that_never_reads_stays_bounded(loop) -> None:
+    """Streams over toyloop's transports: drain() holds a writer back at the high-water mark."""
+    chunk = b"z" * 65536
+    sizes: list[int] = []
+
+    async def main() -> bool:
+        held = asyncio.Event()
+
+        async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.transport.set_write_buffer_limits(high=256 * 1024)
+            try:
+                for _ in range(400):  # 25 MiB offered, far more than the kernel buffers hold
+                    writer.write(chunk)
+                    sizes.append(writer.transport.get_write_buffer_size())
+                    await asyncio.wait_for(writer.drain(), 0.2)
+            except TimeoutError:
+                held.set()  # the peer never reads: drain() did not return, as it should
+            finally:
+                writer.transport.abort()
+
+        server = await asyncio.start_server(handler, "127.0.0.1", 0)
+        async with server:
+            reader, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+            try:
+                await asyncio.wait_for(held.wait(), 10)
+            except TimeoutError:
+                return False
+            finally:
+                writer.close()
+                await writer.wait_closed()
+        return True
+
+    assert loop.run_until_complete(main()), "drain() never held the writer back"
+    assert len(sizes) < 400
+    assert max(sizes) <= 256 * 1024 + len(chunk)  # high-water mark plus one write
