@@ -22,12 +22,12 @@ PREFIX = "ch3"
 CELLS: list = []
 
 
-def md(text: str) -> None:
-    CELLS.append(("md", text.strip("\n"), ()))
+def md(text: str, cell_id: str | None = None) -> None:
+    CELLS.append(("md", text.strip("\n"), (), cell_id))
 
 
-def code(text: str, *tags: str) -> None:
-    CELLS.append(("code", text.strip("\n"), tags))
+def code(text: str, *tags: str, cell_id: str | None = None) -> None:
+    CELLS.append(("code", text.strip("\n"), tags, cell_id))
 
 
 IGNORE = "nbval-ignore-output"
@@ -702,6 +702,43 @@ print(f"took {result['seconds']:.2f} s, "
 """, IGNORE)
 
 md("""
+### Watching it live
+
+The same server and clients again, this time with `LiveMonitor` from
+`toyloop/tools/explorer.py` attached to the loop: an instrument that counts iterations,
+plus a timer on the loop that refreshes the panel every 0.05 s. Watch "connections open"
+climb to 1000 as the accepts come in, then "bytes echoed" jump while "iterations/s"
+falls: each iteration now handles hundreds of ready sockets, so there are fewer, longer
+iterations. (The numbers differ on every run, so nbval does not compare them; after the
+run the panel keeps the final ones.)
+""", cell_id="ch3-live-md")
+
+code("""
+import concurrent.futures
+
+from toyloop.tools.explorer import LiveMonitor
+
+loop, stats = SelectorLoop(), echo_scale.ServerStats()
+gauges = {"connections open": lambda: stats.open_now,
+          "bytes echoed": lambda: stats.echoed_bytes}
+listener = socket.create_server(("127.0.0.1", 0), backlog=N_CLIENTS)
+pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="echo-clients")
+try:
+    listener.setblocking(False)
+    clients = pool.submit(echo_scale.run_clients, listener.getsockname()[1], N_CLIENTS)
+    with LiveMonitor(loop, interval=0.05, gauges=gauges) as monitor:
+        display(monitor.widget)
+        loop.run_until_complete(echo_scale.serve_until(loop, listener, stats, N_CLIENTS))
+    peak = max(numbers["connections open"] for numbers in monitor.history)
+    print(f"{clients.result(timeout=60)}/{N_CLIENTS} clients got their echo; "
+          f"{monitor.refreshes} refreshes, at most {peak} connections open at once")
+finally:  # close everything this cell opened, even if the run failed
+    listener.close()
+    loop.close()
+    pool.shutdown(wait=True)
+""", IGNORE, cell_id="ch3-live")
+
+md("""
 One thread held all those connections open and served each one. With blocking sockets
 that takes one thread per client; here each waiting client costs a registered fd and a
 suspended task. The figure is kept small so the notebook runs fast everywhere; the
@@ -815,9 +852,13 @@ def build() -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}
-    for number, (kind, text, tags) in enumerate(CELLS, 1):
+    number = 0
+    for kind, text, tags, cell_id in CELLS:
         cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        cell.id = f"{PREFIX}-{number:03d}"
+        if cell_id is None:  # numbered; cells added later carry a name, so ids stay put
+            number += 1
+            cell_id = f"{PREFIX}-{number:03d}"
+        cell.id = cell_id
         if tags:
             cell.metadata["tags"] = list(tags)
         nb.cells.append(cell)
