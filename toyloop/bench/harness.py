@@ -21,6 +21,7 @@ loop, which is what we want to compare.  ``--metric wall`` shows wall time.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -143,8 +144,14 @@ def _meta(reps: int, quick: bool) -> dict[str, Any]:
         uv_version = uvloop.__version__
     except ImportError:
         uv_version = None
-    import os
+    try:  # which toyloop was measured (None outside a git checkout)
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, timeout=10,
+                                cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
     return {
+        "toyloop_commit": commit or None,
         "load_average": os.getloadavg(),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -273,7 +280,7 @@ def timer_scaling(summary: dict[str, Any], loop: str = "toyloop") -> list[tuple[
 
 
 def save_json(data: dict[str, Any], path: str, metric: str = "cpu") -> None:
-    data["meta"]["load_average_after"] = __import__("os").getloadavg()
+    data["meta"]["load_average_after"] = os.getloadavg()
     out = dict(data, summary=summarize(data, metric))
     with open(path, "w") as f:
         json.dump(out, f, indent=1, sort_keys=False, default=str)
