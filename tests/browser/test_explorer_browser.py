@@ -1,8 +1,10 @@
 """The explorer in a real browser: JupyterLab + headless Chromium (Playwright).
 
-What it checks, as a person would: open a notebook that shows the explorer,
+What it checks, as a person would: open chapter 2 (notebooks/02_futures_and_tasks.ipynb),
 run all cells, see the explorer's widgets, press Step, and see the iteration
-number and the panes change.  It saves a screenshot to docs/explorer.png.
+number and the panes change.  It saves a screenshot to docs/explorer.png.  Then, in the
+same JupyterLab, it runs chapter 3 and sees its LiveMonitor panel count the echo
+server's connections and stop.
 
 Needs Debian's chromium and the playwright Python package (no browser
 download: Playwright drives the system chromium through ``executable_path``)::
@@ -32,10 +34,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The notebook the test opens: switch to the chapter notebook once it shows the explorer
-# (e.g. ROOT / "notebooks" / "02_futures_and_tasks.ipynb"); its last explorer is used.
-FIXTURE = Path(__file__).resolve().parent / "explorer_fixture.ipynb"
-NOTEBOOK = FIXTURE
+# The notebook the test opens, as a reader would: chapter 2 ends with an explorer on its
+# closing program; the test drives the last explorer on the page.
+NOTEBOOK = ROOT / "notebooks" / "02_futures_and_tasks.ipynb"
+# Then, in the same JupyterLab, chapter 3's live mode: an echo server under a LiveMonitor.
+LIVE_NOTEBOOK = ROOT / "notebooks" / "03_selectors_sockets_timers.ipynb"
 # Cells that must not run top to bottom in a browser (Run All stops at the first error).
 SKIP_TAGS = {"raises-exception", "skip-execution", "nbval-skip"}
 SCREENSHOT = ROOT / "docs" / "explorer.png"
@@ -157,6 +160,7 @@ def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
     work = tmp_path / "nb"
     work.mkdir()
     _copy_notebook(NOTEBOOK, work / "explorer.ipynb")
+    _copy_notebook(LIVE_NOTEBOOK, work / "live.ipynb")
     env = _prepare(tmp_path)
     port, token = _free_port(), uuid.uuid4().hex
     log = open(tmp_path / "jupyterlab.log", "wb")  # noqa: SIM115 - closed in finally
@@ -177,6 +181,7 @@ def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
                 try:
                     _drive(page, port, token)
+                    _drive_live(page, port, token)
                 except Exception:
                     page.screenshot(path=str(tmp_path / "failure.png"))
                     sys.stderr.write(f"screenshot of the failure: {tmp_path / 'failure.png'}\n")
@@ -192,15 +197,23 @@ def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
         log.close()
 
 
-def _drive(page, port: int, token: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/explorer.ipynb?token={token}")
+def _open_and_run_all(page, port: int, token: str, name: str) -> None:
+    # One workspace per notebook: JupyterLab restores a workspace's open tabs, and a
+    # second notebook opened in the first one's workspace shares the page with it (Run All
+    # can then land in the wrong tab, or before the new kernel is connected).
+    workspace = Path(name).stem
+    page.goto(f"http://127.0.0.1:{port}/lab/workspaces/{workspace}/tree/{name}?token={token}")
     # The kernel is up when the status bar says Idle.
     page.wait_for_selector(".jp-Notebook", state="visible")
     page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(state="visible")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _drive(page, port: int, token: str) -> None:
+    from playwright.sync_api import expect
+
+    _open_and_run_all(page, port, token, "explorer.ipynb")
 
     explorer = page.locator(".toyloop-explorer").last
     explorer.wait_for(state="visible")
@@ -224,24 +237,37 @@ def _drive(page, port: int, token: str) -> None:
     # the current iteration's column).
     assert len(seen["iteration"]) == 4
     assert len(seen["ready"]) >= 2 and len(seen["timeline"]) == 4
-    if NOTEBOOK == FIXTURE:
-        text = pane["iteration"].inner_text()
-        assert "iteration 3: clock t=0.500, select(timeout=0.5)" in text
-        assert "timer fired: _set_result_unless_cancelled(" in text
-        assert "Task-3 worker()  [ready]" in pane["tasks"].inner_text()
-        assert "at t=1.000" in pane["timers"].inner_text()
+    # Chapter 2's program on its VirtualClock: iteration 3 is the one its prose points at,
+    # where the 1 s timer sets the shared future and both consumers' wakeups get ready.
+    expect(status).to_contain_text("after iteration 3 of 7 · clock t=1.000")
+    text = pane["iteration"].inner_text()
+    assert "iteration 3: clock t=1.000, select(timeout=1)" in text, text
+    assert "timer fired: Future.set_result('data')" in text, text
+    assert "wakes Task-2, Task-3" in text, text
+    ready = pane["ready"].inner_text()
+    assert "Task-2 wakeup -> consumer()" in ready and "Task-3 wakeup -> consumer()" in ready
+    assert "Task-2 consumer()  [ready]" in pane["tasks"].inner_text()
+    assert "(no timers)" in pane["timers"].inner_text()
 
     explorer.locator("button.toyloop-back").click()
     expect(status).to_contain_text("after iteration 2 of", timeout=10_000)
     step.click()
     expect(status).to_contain_text("after iteration 3 of", timeout=10_000)
 
-    if NOTEBOOK == FIXTURE:  # its last cell ran an echo server under a LiveMonitor
-        live = page.locator(".toyloop-live").last
-        expect(live).to_contain_text("(stopped)", timeout=15_000)
-        expect(live).to_contain_text("bytes echoed")
-
     SCREENSHOT.parent.mkdir(exist_ok=True)
     explorer.scroll_into_view_if_needed()
     explorer.screenshot(path=str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def _drive_live(page, port: int, token: str) -> None:
+    """Chapter 3's live cell: the panel refreshes while the server runs, then stops."""
+    from playwright.sync_api import expect
+
+    _open_and_run_all(page, port, token, "live.ipynb")
+    live = page.locator(".toyloop-live").last
+    live.wait_for(state="visible", timeout=60_000)
+    expect(live).to_contain_text("(stopped)", timeout=30_000)
+    for label in ("iterations/s", "connections open", "bytes echoed"):
+        expect(live).to_contain_text(label)
+    expect(page.get_by_text("1000/1000 clients got their echo")).to_be_visible()
