@@ -47,11 +47,7 @@ LEAK_CHECKED = [
 # ResourceWarnings known to come from code outside the notebook, with where to fix them.
 # The notebook must still pass the thread, process and socket probes; only the warning
 # check is marked xfail(strict): once the fix lands the test fails until the entry goes.
-KNOWN_WARNINGS = {
-    "05_plugging_into_asyncio.ipynb": (
-        "toyloop/exercises/ch5.py case_direct_call leaves its StreamWriter's fake transport "
-        "open when the handler raises (the stub does): closing it in a finally fixes it"),
-}
+KNOWN_WARNINGS: dict[str, str] = {}
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

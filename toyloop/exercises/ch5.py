@@ -406,14 +406,17 @@ def case_direct_call(handler: Any) -> None:
                                       asyncio.get_running_loop())
         protocol.connection_made(transport)
         task = asyncio.ensure_future(handler(reader, writer, {}))
-        for _ in range(50):
-            if task.done() or transport.closed:
-                break
-            await asyncio.sleep(0)
-        if task.done():
-            task.result()  # the handler's own exception (or the stub's) surfaces here
-        task.cancel()
-        return bytes(transport.written)
+        try:
+            for _ in range(50):
+                if task.done() or transport.closed:
+                    break
+                await asyncio.sleep(0)
+            if task.done():
+                task.result()  # the handler's own exception (or the stub's) surfaces here
+            task.cancel()
+            return bytes(transport.written)
+        finally:
+            transport.close()  # else the StreamWriter warns when it is collected
 
     written = _run(main)
     assert written == b"OK\nblue\n", (
