@@ -16,24 +16,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbbuild import Notebook
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOK = HERE.parent / "02_futures_and_tasks.ipynb"
 MODULE_FILE = HERE.parent.parent / "toyloop" / "ch2_futures.py"
-PREFIX = "ch2"
 
-CELLS: list = []
-
-
-def md(text: str) -> None:
-    CELLS.append(("md", text.strip("\n"), ()))
-
-
-def code(text: str, *tags: str) -> None:
-    CELLS.append(("code", text.strip("\n"), tags))
-
+BOOK = Notebook("02_futures_and_tasks.ipynb", "ch2")
+md, code = BOOK.md, BOOK.code
 
 IGNORE = "nbval-ignore-output"
 RAISES = "raises-exception"
@@ -944,35 +933,5 @@ wait for sockets as well as for time.
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for number, (kind, text, tags) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        cell.id = f"{PREFIX}-{number:03d}"
-        if tags:
-            cell.metadata["tags"] = list(tags)
-        nb.cells.append(cell)
-    return nb
-
-
-def execute(nb: nbformat.NotebookNode) -> None:
-    from nbclient import NotebookClient
-
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-
-
-def main(argv: list[str]) -> None:
-    nb = build()
-    if "--execute" in argv:
-        execute(nb)
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, NOTEBOOK)
-    print(f"wrote {NOTEBOOK} ({len(nb.cells)} cells)")
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    BOOK.main(sys.argv[1:])

@@ -10,25 +10,11 @@ the running Python, from the notebooks/ folder.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbbuild import Notebook
 
-HERE = Path(__file__).resolve().parent
-NOTEBOOK = HERE.parent / "03_selectors_sockets_timers.ipynb"
-PREFIX = "ch3"
-
-CELLS: list = []
-
-
-def md(text: str, cell_id: str | None = None) -> None:
-    CELLS.append(("md", text.strip("\n"), (), cell_id))
-
-
-def code(text: str, *tags: str, cell_id: str | None = None) -> None:
-    CELLS.append(("code", text.strip("\n"), tags, cell_id))
-
+BOOK = Notebook("03_selectors_sockets_timers.ipynb", "ch3")
+md, code = BOOK.md, BOOK.code
 
 IGNORE = "nbval-ignore-output"
 
@@ -847,41 +833,5 @@ come to the rescue, with a self-pipe to wake the selector from another thread.
 # ---------------------------------------------------------------------------
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    number = 0
-    for kind, text, tags, cell_id in CELLS:
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        if cell_id is None:  # numbered; cells added later carry a name, so ids stay put
-            number += 1
-            cell_id = f"{PREFIX}-{number:03d}"
-        cell.id = cell_id
-        if tags:
-            cell.metadata["tags"] = list(tags)
-        nb.cells.append(cell)
-    return nb
-
-
-def execute(nb: nbformat.NotebookNode) -> None:
-    from nbclient import NotebookClient
-
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-
-
-def main(argv: list[str]) -> None:
-    nb = build()
-    if "--execute" in argv:
-        execute(nb)
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:  # execution timestamps would change on every rebuild
-        cell.metadata.pop("execution", None)
-    nbformat.write(nb, NOTEBOOK)
-    print(f"wrote {NOTEBOOK} ({len(nb.cells)} cells)")
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    BOOK.main(sys.argv[1:])

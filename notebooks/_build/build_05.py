@@ -16,24 +16,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbbuild import Notebook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-NOTEBOOK = HERE.parent / "05_plugging_into_asyncio.ipynb"
-PREFIX = "ch5"
 
-CELLS: list = []
-
-
-def md(text: str) -> None:
-    CELLS.append(("md", text.strip("\n"), ()))
-
-
-def code(text: str, *tags: str) -> None:
-    CELLS.append(("code", text.strip("\n"), tags))
-
+BOOK = Notebook("05_plugging_into_asyncio.ipynb", "ch5")
+md, code = BOOK.md, BOOK.code
 
 def method_source(module: str, cls: str, *names: str) -> str:
     """The source of ``cls.name`` for each name, dedented to top level, comments kept."""
@@ -761,35 +750,5 @@ Next, chapter 6 measures toyloop against asyncio and uvloop, and makes it faster
 # ---------------------------------------------------------------------------
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for number, (kind, text, tags) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        cell.id = f"{PREFIX}-{number:03d}"
-        if tags:
-            cell.metadata["tags"] = list(tags)
-        nb.cells.append(cell)
-    return nb
-
-
-def execute(nb: nbformat.NotebookNode) -> None:
-    from nbclient import NotebookClient
-
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-
-
-def main(argv: list[str]) -> None:
-    nb = build()
-    if "--execute" in argv:
-        execute(nb)
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, NOTEBOOK)
-    print(f"wrote {NOTEBOOK} ({len(nb.cells)} cells)")
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    BOOK.main(sys.argv[1:])
