@@ -144,3 +144,29 @@ def test_spy_deque_still_behaves_like_a_deque() -> None:
     assert list(spy) == [1, 2, 3] and spy.popleft() == 1
     assert spy.calls == ["append", "iterate"]
     assert isinstance(spy, collections.deque)
+
+
+# A learner who asks for .solution() and pastes it into the notebook's stub cell: the
+# source must run with only the names chapter 6's setup cell imported.
+NOTEBOOK_SETUP = """
+import asyncio, heapq, math
+from toyloop.ch2_futures import Handle, TimerHandle
+from toyloop.ch5_asyncio import EventLoop
+"""
+
+
+def test_shown_solutions_pasted_into_the_notebook_pass() -> None:
+    for exercise in (ch6.call_soon_exercise, ch6.call_at_exercise):
+        namespace: dict = {}
+        exec(NOTEBOOK_SETUP, namespace)
+        exec(compile(exercise.solution_source(), "<pasted>", "exec"), namespace)
+        pasted = namespace[exercise.reference.__name__]
+        assert pasted is not exercise.reference
+        result = exercise.run(pasted)
+        assert result.status == CORRECT, str(result)
+
+
+def test_hints_and_solution_render() -> None:
+    for exercise in (ch6.call_soon_exercise, ch6.call_at_exercise):
+        assert len(exercise.hints) == 2
+        assert "def " in exercise.solution_source()
