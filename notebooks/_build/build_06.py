@@ -156,7 +156,8 @@ plt.show()
 """, IGNORE)
 
 md("""
-Bars above the dashed line are faster than asyncio. uvloop is the fastest by far; toyloop beats asyncio on plain callbacks and timers, and trails
+Bars above the dashed line are faster than asyncio. uvloop is the fastest by far;
+toyloop beats asyncio on plain callbacks and timers, and trails
 it where tasks and futures dominate (`tasks`, `pingpong`): those are exactly the
 objects asyncio writes in C. Small sizes are noisy; the next section has the real run.
 """)
@@ -335,7 +336,8 @@ md("""
 Each size is twice the previous one. The deque's time about doubles (linear); the
 list's soon quadruples, because each `pop(0)` moves all the handles still waiting:
 n pops of a list that averages n/2 items. Moving memory is fast, so the quadratic
-hides below a few tens of thousands of ready handles, then takes over. asyncio uses a deque too (`base_events.py`:
+hides below a few tens of thousands of ready handles, then takes over. asyncio uses a
+deque too (`base_events.py`:
 `self._ready = collections.deque()`).
 """)
 
@@ -455,11 +457,11 @@ While this chapter was being written, the profiles of section 3 led to three sma
 changes in the core. Each was timed in a scratch copy of the package, before and after,
 with the benchmark tool (CPU time, alternating runs):
 
-| change | where | gain |
+| where | change | gain |
 |---|---|---|
-| a bare `yield` (what `asyncio.sleep(0)` does) skips `_park` and its `getattr` | `Task.__step` | 3-6% on `tasks` |
-| keep the selector's map instead of asking `get_map()` every iteration | `SelectorLoop._select` | about 3% on `callbacks` |
-| `functools.partial(done, fd, handle)` instead of `partial(done, fd, handle=handle)`: no keyword dict per pending read | `sock_recv` and friends | 112 bytes less per idle connection |
+| `Task.__step` | a bare `yield` (`asyncio.sleep(0)`) skips `_park`'s `getattr` | 3-6%, `tasks` |
+| `_select` | keep the selector's map, not `get_map()` each time | ~3%, `callbacks` |
+| `sock_recv`... | `partial(done, fd, handle)`: no `handle=` keyword dict | -112 B/connection |
 
 None of them changes what the loop does; each removes work the profile showed.
 """)
@@ -490,8 +492,8 @@ md("""
 The difference is a few percent at most, often smaller than the spread between runs of
 the same loop, and its sign changes from run to run: four `in` tests on an empty dict
 per iteration are nearly free, even on this chain, which does almost nothing else per
-iteration. (Testing `if hooks:` once before them would make the cost zero for good.) (The full-size run in section 2 prints the
-same comparison.) An attached instrument is another matter: every handle then goes
+iteration. (Testing `if hooks:` once before them would make the cost zero for good.
+The full-size run in section 2 prints the same comparison.) An attached instrument is another matter: every handle then goes
 through `_run_handle_watched`. That is the price of watching, paid only while
 watching:
 """)
