@@ -282,6 +282,32 @@ def test_signal_handler_runs_on_the_loop(kind):
     assert run_on(kind, _signal_scenario()) == (("usr1",), True, False, True)
 
 
+@pytest.mark.parametrize("kind", LOOPS)
+def test_signal_reaches_a_busy_loop(kind):
+    """Callbacks always ready: the self-pipe must still be polled for the signal byte."""
+    async def main():
+        loop = asyncio.get_running_loop()
+        got: list[int] = []
+        loop.add_signal_handler(signal.SIGUSR1, lambda: got.append(spins[0]))
+        spins = [0]
+
+        def spin():  # re-schedules itself, so the loop never waits in select
+            spins[0] += 1
+            if spins[0] == 10:
+                os.kill(os.getpid(), signal.SIGUSR1)
+            if not got and spins[0] < 1000:
+                loop.call_soon(spin)
+
+        loop.call_soon(spin)
+        while not got and spins[0] < 1000:
+            await asyncio.sleep(0)
+        loop.remove_signal_handler(signal.SIGUSR1)
+        return got
+
+    got = run_on(kind, main)
+    assert got and got[0] <= 15, f"the handler ran after {got} spins (asyncio: 2-3 after 10)"
+
+
 def test_signal_handlers_are_removed_on_close():
     loop = EventLoop()
     loop.add_signal_handler(signal.SIGUSR2, print)

@@ -680,6 +680,11 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
             signal.set_wakeup_fd(self._csock.fileno())
         except (ValueError, OSError) as exc:
             raise RuntimeError(str(exc)) from None
+        if not self._signal_handlers:
+            # The self-pipe now carries signal numbers, not only wake-ups: poll it
+            # even while callbacks are ready (chapter 3's _select skips the loop's
+            # own fds then), or a busy loop would never see the signal.
+            self._internal_fds -= 1
         self._signal_handlers[sig] = Handle(callback, args, self, None)
         try:
             signal.signal(sig, _sighandler_noop)  # Python-level handler: does nothing
@@ -687,7 +692,7 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         except OSError as exc:
             del self._signal_handlers[sig]
             if not self._signal_handlers:
-                _reset_wakeup_fd()
+                self._no_signal_handlers_left()
             if exc.errno == errno.EINVAL:
                 raise RuntimeError(f"sig {sig} cannot be caught") from None
             raise
@@ -705,8 +710,12 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
                 raise RuntimeError(f"sig {sig} cannot be caught") from None
             raise
         if not self._signal_handlers:
-            _reset_wakeup_fd()
+            self._no_signal_handlers_left()
         return True
+
+    def _no_signal_handlers_left(self) -> None:
+        _reset_wakeup_fd()
+        self._internal_fds += 1  # the self-pipe only wakes select() again
 
     def _check_signal(self, sig: Any) -> None:
         if not isinstance(sig, int):
