@@ -346,9 +346,9 @@ def test_every_sanitize_regex_is_read_by_nbval_and_compiles():
             "<Task pending coro=<main() at 0x7f3a2c1d5e80>>",
             "<Task pending coro=<main() at 0xADDRESS>>",
         ),
-        ("/tmp/ipykernel_4242/27124.py:3: RuntimeWarning", "<cell>:3: RuntimeWarning"),
+        ("/var/folders/q1/T/ipykernel_4242/27124.py:3: RuntimeWarning", "<cell>:3: RuntimeWarning"),
         (
-            "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/rich/x.py",
+            "/opt/conda/envs/toyloop/lib/python3.11/site-packages/rich/x.py",
             "<site-packages>/rich/x.py",
         ),
         ("/usr/lib/python3.12/asyncio/events.py", "<stdlib>/asyncio/events.py"),

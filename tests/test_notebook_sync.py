@@ -1,6 +1,6 @@
 """Notebooks and package never drift: tagged cells must define the package's code.
 
-The convention (``.notes/HELPERS.md``): a code cell that defines package code carries
+The convention (CONTRIBUTING.md): a code cell that defines package code carries
 a tag naming where that code lives:
 
 * ``toyloop:<module>`` (e.g. ``toyloop:ch3_selectors``): every top-level ``def`` in

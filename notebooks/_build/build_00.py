@@ -17,7 +17,6 @@ BOOK = Notebook("00_welcome.ipynb", "ch0")
 md, code = BOOK.md, BOOK.code
 
 IGNORE = "nbval-ignore-output"
-RAISES = "raises-exception"
 
 # ---------------------------------------------------------------------------
 md("""
@@ -254,8 +253,8 @@ print(subprocess.run([sys.executable, "-c", script], capture_output=True, text=T
 md("""
 Now try `asyncio.run` in this notebook. The Jupyter kernel is itself an asyncio
 program: while a cell runs, the kernel's loop is the thread's *running loop*, and
-`asyncio.run` refuses to start a second loop inside a running one. The error below
-is expected (the cell is tagged `raises-exception`).
+`asyncio.run` refuses to start a second loop inside a running one. The cell below
+catches the error and prints it:
 """)
 
 code("""
@@ -268,9 +267,11 @@ code("""
 coro = answer()
 try:
     asyncio.run(coro)
+except RuntimeError as exc:
+    print(f"RuntimeError: {exc}")
 finally:
     coro.close()  # never started: close it, or Python warns it was never awaited
-""", RAISES)
+""")
 
 md("""
 Jupyter's own answer is top-level `await`: IPython runs such a cell as a coroutine
@@ -460,7 +461,8 @@ A few habits that help:
 * **Run top to bottom.** Cells build on each other; after editing an earlier cell,
   use *Run → Run All Above Selected Cell* (or *Kernel → Restart Kernel and Run All*).
 * **Errors on purpose.** Cells that show an error deliberately say so in the text
-  before them (they carry the tag `raises-exception`).
+  before them (they carry the tag `raises-exception`, and *Run All* stops at them:
+  run the cells after one with *Run → Run Selected Cell and All Below*).
 * **Stuck cell?** *Kernel → Interrupt*. The checks stop a hung answer by themselves
   after a few seconds.
 * **Read the real thing.** Each chapter names the asyncio file and function that it

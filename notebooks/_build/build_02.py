@@ -25,7 +25,6 @@ BOOK = Notebook("02_futures_and_tasks.ipynb", "ch2")
 md, code = BOOK.md, BOOK.code
 
 IGNORE = "nbval-ignore-output"
-RAISES = "raises-exception"
 MODULE = "toyloop:ch2_futures"
 FUTURE = "toyloop:ch2_futures.Future"
 TASK = "toyloop:ch2_futures.Task"

@@ -43,7 +43,7 @@ class Misuse:
     since: tuple[int, int] | None = None
     expected: tuple[str, str] | None = None
     reprs: bool = False
-    xfail: str | None = None  # a known toyloop bug, logged in .notes/core-bugs.md
+    xfail: str | None = None  # a known toyloop bug (why it is not fixed yet)
 
     def asyncio_raises(self) -> bool:
         return self.since is None or sys.version_info[:2] >= self.since

@@ -51,7 +51,7 @@ _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s:'\"()]*[\\/]([^\\/\s:'\"()]+\.pyw?)
 
 
 def strip_paths(text: str) -> str:
-    """``/work/main/tests/demo.py:12`` -> ``demo.py:12``: paths differ between machines."""
+    """``/home/ann/toyloop/tests/demo.py:12`` -> ``demo.py:12``: paths differ between machines."""
     return _PATH.sub(r"\1", text)
 _STEP_NAMES = {"__step": "step", "_Task__step": "step", "task_step": "step",
                "__wakeup": "wakeup", "_Task__wakeup": "wakeup", "task_wakeup": "wakeup"}
