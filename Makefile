@@ -6,18 +6,8 @@ VENV   ?= .venv
 VPY    := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp
 
-# nbval: run every notebook in a kernel of .venv's Python, compare outputs after
-# sanitize.cfg's substitutions.  conftest.py sets the same defaults for a bare --nbval.
-NBVAL_OPTS := --nbval --nbval-current-env --nbval-cell-timeout=180 \
-              --nbval-sanitize-with notebooks/sanitize.cfg
-
 # Jupyter refuses to run as root without --allow-root (containers, CI, Binder-like boxes).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-
-# pytest exits 5 when it collected no test, e.g. while a folder is still empty: say so
-# and go on.  Any other non-zero exit is a real failure and stops make.
-pytest_or_empty = $(VPY) -m pytest $(1) || { rc=$$?; [ $$rc -eq 5 ] || exit $$rc; \
-                  echo "NOTE: pytest collected no tests in: $(lastword $(1))"; }
 
 .PHONY: help venv lab test test-unit test-notebooks lint bench clean distclean
 
@@ -57,10 +47,13 @@ lab: venv
 test: test-unit test-notebooks
 
 test-unit: venv
-	$(call pytest_or_empty,tests)
+	$(VPY) -m pytest tests
 
+# nbval runs every notebook in a kernel of .venv's Python and compares outputs after
+# notebooks/sanitize.cfg's substitutions: conftest.py sets those defaults (and the cell
+# timeout) whenever --nbval is given.
 test-notebooks: venv
-	$(call pytest_or_empty,$(NBVAL_OPTS) notebooks)
+	$(VPY) -m pytest --nbval notebooks
 
 lint: venv
 	$(VENV)/bin/ruff check toyloop tests conftest.py

@@ -8,8 +8,11 @@ chapter 6 "before" loops must give the same answers as the real one.
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import inspect
 import json
+import textwrap
 import types
 
 import pytest
@@ -20,11 +23,13 @@ from toyloop.bench.workloads import (
     LOOPS,
     WORKLOADS,
     Skip,
+    callbacks,
     fan_out,
     run_workload,
     timers,
     uvloop_available,
 )
+from toyloop.ch2_futures import BaseLoop
 from toyloop.ch6_performance import (
     AlwaysPollLoop,
     EagerCancelLoop,
@@ -229,6 +234,7 @@ def test_naive_variants_really_are_naive() -> None:
         assert not hasattr(toyloop.Handle(print, (), plain, None), "__dict__")
         assert hasattr(plain.call_soon(print), "__dict__")
         assert type(plain.call_soon(print)) is PlainHandle
+        assert repr(plain.call_soon(print)).startswith("<PlainHandle print()")
     finally:
         plain.close()
     assert handle.when() == 0.5
@@ -248,6 +254,63 @@ def test_nohooks_loop_ignores_instruments() -> None:
     finally:
         loop.close()
     assert calls == []
+
+
+class _DropHookPoints(ast.NodeTransformer):
+    """What NoHooksEventLoop's docstring says it removed from BaseLoop._run_once."""
+
+    def visit_If(self, node: ast.If) -> ast.AST | None:
+        if ast.unparse(node.test).startswith("tracing and "):  # if tracing and "x" in hooks:
+            return None
+        return self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> ast.AST | None:
+        if ast.unparse(node) in ("hooks = self._hooks", "tracing = bool(hooks)"):
+            return None
+        return self.generic_visit(node)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        # watched = tracing or self._debug  ->  watched = self._debug
+        values = [v for v in node.values if ast.unparse(v) != "tracing"]
+        return values[0] if len(values) == 1 else node
+
+
+def _run_once_code(cls: type, transform: ast.NodeTransformer | None = None) -> str:
+    func = ast.parse(textwrap.dedent(inspect.getsource(cls._run_once))).body[0]
+    if ast.get_docstring(func) is not None:
+        func.body = func.body[1:]
+    if transform is not None:
+        func = transform.visit(func)
+    return ast.unparse(func)
+
+
+def test_nohooks_run_once_is_the_real_one_without_hook_points() -> None:
+    """Otherwise the benchmark's "tracing off" column measures more than the hooks."""
+    assert "hooks" not in _run_once_code(NoHooksEventLoop)
+    assert "tracing" not in _run_once_code(NoHooksEventLoop)
+    assert _run_once_code(NoHooksEventLoop) == _run_once_code(BaseLoop, _DropHookPoints())
+
+
+def test_always_poll_loop_polls_where_the_real_loop_does_not() -> None:
+    """A callback chain with no sockets: EventLoop skips the poll, AlwaysPollLoop does not."""
+    def counting(select, calls: list):
+        def spy(timeout=None):
+            calls.append(timeout)
+            return select(timeout)
+        return spy
+
+    polls = {}
+    for cls in (toyloop.EventLoop, AlwaysPollLoop):
+        loop = cls()
+        calls: list = []
+        loop._selector.select = counting(loop._selector.select, calls)
+        try:
+            assert callbacks(loop, 200).ok
+        finally:
+            loop.close()
+        polls[cls] = len(calls)
+    assert polls[AlwaysPollLoop] >= 200
+    assert polls[toyloop.EventLoop] == 0
 
 
 def test_run_on_steps_a_running_loop_aside() -> None:

@@ -89,10 +89,6 @@ def test_tls_is_not_implemented(call):
 # ---------------------------------------------------------------------------
 
 
-def _stream_sock():
-    return socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-
-
 @pytest.mark.parametrize("call", [
     lambda loop: loop.create_connection(asyncio.Protocol),
     lambda loop: loop.create_connection(asyncio.Protocol, HOST, 1, sock=socket.socket()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 import time
@@ -199,7 +200,7 @@ def test_call_with_timeout_returns_the_value_and_raises_errors():
 
 def test_run_in_loop_returns_the_result_on_virtual_time():
     async def main():
-        loop = toyloop.ch2_futures._events.get_running_loop()
+        loop = asyncio.get_running_loop()
         await toyloop.sleep(3600)
         return loop.time()
 
@@ -208,7 +209,7 @@ def test_run_in_loop_returns_the_result_on_virtual_time():
 
 def test_a_missed_wake_up_is_reported_as_idle():
     async def main():
-        loop = toyloop.ch2_futures._events.get_running_loop()
+        loop = asyncio.get_running_loop()
         await loop.create_future()  # nobody will ever set it
 
     with pytest.raises(AssertionError, match="the loop went idle") as info:
@@ -218,7 +219,7 @@ def test_a_missed_wake_up_is_reported_as_idle():
 
 def test_a_missed_wake_up_is_idle_on_a_selector_loop_too():
     async def main():
-        await toyloop.ch2_futures._events.get_running_loop().create_future()
+        await asyncio.get_running_loop().create_future()
 
     with pytest.raises(AssertionError, match="the loop went idle"):
         run_in_loop(main, loop_factory=SelectorLoop)
@@ -226,7 +227,7 @@ def test_a_missed_wake_up_is_idle_on_a_selector_loop_too():
 
 def test_a_busy_wait_is_reported_as_spinning():
     async def main():
-        loop = toyloop.ch2_futures._events.get_running_loop()
+        loop = asyncio.get_running_loop()
         deadline = loop.time() + 1
         while loop.time() < deadline:  # virtual time never moves while we spin
             await toyloop.sleep(0)
@@ -251,7 +252,7 @@ def test_loop_stuck_is_not_swallowed_by_the_instrument_registry():
 
 def test_errors_the_loop_would_log_become_failures():
     async def main():
-        loop = toyloop.ch2_futures._events.get_running_loop()
+        loop = asyncio.get_running_loop()
         loop.call_soon(lambda: 1 / 0)
         await toyloop.sleep(0)
         await toyloop.sleep(0)
@@ -268,7 +269,7 @@ def test_leftover_tasks_are_cancelled_quietly(caplog):
         await toyloop.sleep(10**6)
 
     async def main():
-        loop = toyloop.ch2_futures._events.get_running_loop()
+        loop = asyncio.get_running_loop()
         main.task = loop.create_task(forever())
         return "done"
 
@@ -283,7 +284,7 @@ def test_exercise_reports_a_stuck_loop_with_its_message():
         run_in_loop(fn)
 
     async def never_woken():
-        await toyloop.ch2_futures._events.get_running_loop().create_future()
+        await asyncio.get_running_loop().create_future()
 
     result = Exercise("wake", [case_runs], timeout=2).run(never_woken)
     assert result.status == INCORRECT
@@ -311,10 +312,12 @@ def test_check_prints_the_report_and_returns_the_result(capsys):
     assert "Passed all 2 cases" in out
 
 
-def test_check_result_does_not_display_twice_in_jupyter():
+def test_check_result_does_not_display_twice_in_jupyter(capsys):
     # IPython calls _ipython_display_ instead of showing a repr: check() already printed.
-    result = make_exercise().run(double)
+    result = make_exercise().check(double)
+    assert "✓ double: correct" in capsys.readouterr().out
     assert result._ipython_display_() is None
+    assert capsys.readouterr().out == ""  # shown once, by check(), and not again
 
 
 def test_hints_come_one_at_a_time(capsys):
@@ -358,18 +361,19 @@ def test_not_implemented_inside_toyloop_is_a_wrong_answer_not_a_stub():
 
 
 def test_leftover_tasks_can_ask_for_their_loop_while_unwinding():
-    cleaned = []
+    loops, cleaned = [], []
 
     async def background():
         try:
             await toyloop.sleep(10**6)
         finally:
-            cleaned.append(toyloop.ch2_futures._events.get_running_loop() is not None)
+            cleaned.append(asyncio.get_running_loop())  # raises if there is none
 
     async def main():
-        toyloop.ch2_futures._events.get_running_loop().create_task(background())
+        loops.append(asyncio.get_running_loop())
+        loops[0].create_task(background())
         await toyloop.sleep(0)
         return "done"
 
     assert run_in_loop(main) == "done"
-    assert cleaned == [True]
+    assert len(cleaned) == 1 and cleaned[0] is loops[0]

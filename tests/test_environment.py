@@ -346,7 +346,10 @@ def test_every_sanitize_regex_is_read_by_nbval_and_compiles():
             "<Task pending coro=<main() at 0x7f3a2c1d5e80>>",
             "<Task pending coro=<main() at 0xADDRESS>>",
         ),
-        ("/var/folders/q1/T/ipykernel_4242/27124.py:3: RuntimeWarning", "<cell>:3: RuntimeWarning"),
+        (
+            "/var/folders/q1/T/ipykernel_4242/27124.py:3: RuntimeWarning",
+            "<cell>:3: RuntimeWarning",
+        ),
         (
             "/opt/conda/envs/toyloop/lib/python3.11/site-packages/rich/x.py",
             "<site-packages>/rich/x.py",
@@ -360,6 +363,13 @@ def test_every_sanitize_regex_is_read_by_nbval_and_compiles():
         ),
         ("pid=1234 ident=140234567890123", "pid=<PID> ident=<TID>"),
         ("took 12.345 s", "took <duration>"),
+        ("/home/ann/notes.txt and /root/.cache", "<home>/notes.txt and <home>/.cache"),
+        ("SpawnProcess-1:3 ForkProcess-2", "SpawnProcess-N ForkProcess-N"),
+        (
+            "1.23 \u00b5s \u00b1 4.56 ns per loop (mean \u00b1 std. dev. of 7 runs, "
+            "100,000 loops each)",
+            "<timeit result>",
+        ),
     ],
 )
 def test_sanitize_scrubs_what_differs_between_runs(raw, clean):

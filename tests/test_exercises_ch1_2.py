@@ -7,7 +7,9 @@ rejected *and* that the message points at that mistake (a substring of it).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -670,12 +672,13 @@ def test_shown_solution_pasted_into_the_notebook_passes(name):
 # ---------------------------------------------------------------------------
 
 
-def _warm_up():
-    import json
-    from pathlib import Path
+def _notebook(name: str) -> dict:
+    path = Path(__file__).resolve().parent.parent / "notebooks" / name
+    return json.loads(path.read_text(encoding="utf-8"))
 
-    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" /
-                     "00_welcome.ipynb").read_text(encoding="utf-8"))
+
+def _warm_up():
+    nb = _notebook("00_welcome.ipynb")
     sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                for c in nb["cells"] if c["cell_type"] == "code"]
     namespace: dict = {}
@@ -748,11 +751,7 @@ STUB_CHECKS = {
 
 @pytest.mark.parametrize("name", sorted(STUB_CHECKS))
 def test_notebook_is_committed_with_its_stubs_not_attempted(name):
-    import json
-    from pathlib import Path
-
-    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / name)
-                    .read_text(encoding="utf-8"))
+    nb = _notebook(name)
     seen = set()
     for cell in nb["cells"]:
         source = "".join(cell["source"]).strip()

@@ -75,6 +75,17 @@ def test_call_soon_that_drops_the_context_is_caught() -> None:
     assert result.status == INCORRECT and "context" in result.case
 
 
+def test_call_soon_that_returns_nothing_is_caught() -> None:
+    def call_soon(self, callback, *args, context=None):
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        self._ready.append(Handle(callback, args, self, context))
+
+    result = _run(ch6.call_soon_exercise, call_soon)
+    assert result.status == INCORRECT and result.case_number == 2
+    assert "must return the Handle" in result.message
+
+
 def test_call_soon_without_closed_check_is_caught() -> None:
     def call_soon(self, callback, *args, context=None):
         handle = Handle(callback, args, self, context)
@@ -138,6 +149,35 @@ def test_call_at_that_forgets_scheduled_flag_is_caught() -> None:
     assert result.status == INCORRECT and "_scheduled = True" in result.message
 
 
+def test_call_at_that_returns_nothing_is_caught_by_the_handle_case() -> None:
+    """Not by an AttributeError in the deadline case: the checker's sleep never
+    touches the timer call_at returned."""
+
+    def call_at(self, when, callback, *args, context=None):
+        if self._closed:
+            raise RuntimeError("Event loop is closed")
+        timer = TimerHandle(when, callback, args, self, context)
+        heapq.heappush(self._scheduled, (when, self._timer_seq(), timer))
+        timer._scheduled = True
+
+    result = _run(ch6.call_at_exercise, call_at)
+    assert result.status == INCORRECT and result.case_number == 2
+    assert "call_at returned None, not a TimerHandle" in result.message
+
+
+def test_call_at_without_closed_check_is_caught() -> None:
+    def call_at(self, when, callback, *args, context=None):
+        timer = TimerHandle(when, callback, args, self, context)
+        heapq.heappush(self._scheduled, (when, self._timer_seq(), timer))
+        timer._scheduled = True
+        return timer
+
+    result = _run(ch6.call_at_exercise, call_at)
+    assert result.status == INCORRECT and "closed" in result.case
+    assert "must raise RuntimeError" in result.message
+    assert len(result.passed_cases) == 3
+
+
 def test_spy_deque_still_behaves_like_a_deque() -> None:
     spy = ch6._SpyDeque([1, 2])
     spy.append(3)
@@ -149,7 +189,7 @@ def test_spy_deque_still_behaves_like_a_deque() -> None:
 # A learner who asks for .solution() and pastes it into the notebook's stub cell: the
 # source must run with only the names chapter 6's setup cell imported.
 NOTEBOOK_SETUP = """
-import asyncio, heapq, math
+import heapq, math
 from toyloop.ch2_futures import Handle, TimerHandle
 from toyloop.ch5_asyncio import EventLoop
 """

@@ -41,13 +41,8 @@ LEAK_CHECKED = [
     "03_selectors_sockets_timers.ipynb",
     "04_threads_and_processes.ipynb",
     "05_plugging_into_asyncio.ipynb",
-    # 06_performance.ipynb: not yet (its author is still at work; it left Thread-14 running).
+    "06_performance.ipynb",
 ]
-
-# ResourceWarnings known to come from code outside the notebook, with where to fix them.
-# The notebook must still pass the thread, process and socket probes; only the warning
-# check is marked xfail(strict): once the fix lands the test fails until the entry goes.
-KNOWN_WARNINGS: dict[str, str] = {}
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -229,8 +224,8 @@ def server_binds(tree: ast.AST, names: dict[str, list[ast.expr]]) -> list[tuple[
     return found
 
 
-def non_loopback_binds(sources: list[str]) -> list[str]:
-    """Problems found in a notebook's code cells (empty: every server is loopback)."""
+def scan(sources: list[str]) -> tuple[list[str], list[tuple[int, int, str, list]]]:
+    """Cells that do not parse, and every binding call: (cell number, line, what, hosts)."""
     trees = []
     problems = []
     for number, source in enumerate(sources, 1):
@@ -241,18 +236,25 @@ def non_loopback_binds(sources: list[str]) -> list[str]:
     constants = _Constants()
     for _, tree in trees:
         constants.visit(tree)
-    for number, tree in trees:
-        for line, what, hosts in server_binds(tree, constants.values):
-            for host in hosts:
-                if host is MISSING:
-                    problems.append(f"code cell {number}, line {line}: {what} gives no host, "
-                                    "which binds every interface: pass host='127.0.0.1'")
-                elif host is UNKNOWN:
-                    problems.append(f"code cell {number}, line {line}: cannot tell which host "
-                                    f"{what} binds: use a literal '127.0.0.1' or a constant")
-                elif host not in LOOPBACK:
-                    problems.append(f"code cell {number}, line {line}: {what} binds {host!r}, "
-                                    "not loopback: use '127.0.0.1'")
+    binds = [(number, *bind) for number, tree in trees
+             for bind in server_binds(tree, constants.values)]
+    return problems, binds
+
+
+def non_loopback_binds(sources: list[str]) -> list[str]:
+    """Problems found in a notebook's code cells (empty: every server is loopback)."""
+    problems, binds = scan(sources)
+    for number, line, what, hosts in binds:
+        for host in hosts:
+            if host is MISSING:
+                problems.append(f"code cell {number}, line {line}: {what} gives no host, "
+                                "which binds every interface: pass host='127.0.0.1'")
+            elif host is UNKNOWN:
+                problems.append(f"code cell {number}, line {line}: cannot tell which host "
+                                f"{what} binds: use a literal '127.0.0.1' or a constant")
+            elif host not in LOOPBACK:
+                problems.append(f"code cell {number}, line {line}: {what} binds {host!r}, "
+                                "not loopback: use '127.0.0.1'")
     return problems
 
 
@@ -265,31 +267,32 @@ def test_servers_bind_loopback_only(notebook):
     assert not problems, "\n".join(problems)
 
 
-# Python modules that start servers for the notebooks (exercise checkers, examples):
-# the same scan, one module = one "cell".  Add yours.
+# Python modules that start servers for the notebooks (exercise checkers, examples,
+# benchmark workloads): the same scan, one module = one "cell".  Add yours.
 MODULES_CHECKED = [
     "toyloop/exercises/ch3.py",
-    "toyloop/exercises/ch4.py",
+    "toyloop/exercises/ch5.py",
     "toyloop/examples/echo_scale.py",
+    "toyloop/bench/workloads.py",
 ]
 
 
 @pytest.mark.parametrize("module", MODULES_CHECKED)
 def test_modules_bind_loopback_only(module):
-    problems = non_loopback_binds([(ROOT / module).read_text(encoding="utf-8")])
+    source = (ROOT / module).read_text(encoding="utf-8")
+    problems = non_loopback_binds([source])
     assert not problems, "\n".join(problems)
+    assert scan([source])[1], f"{module} starts no server: it need not be listed"
 
 
-def test_my_notebooks_do_bind_something():
-    """The scan sees the servers chapters 3 and 4 do start (else it checks nothing)."""
-    nb = NOTEBOOKS / "03_selectors_sockets_timers.ipynb"
-    constants = _Constants()
-    trees = [ast.parse(to_python(s)) for s in cell_sources(nb)]
-    for tree in trees:
-        constants.visit(tree)
-    binds = [b for tree in trees for b in server_binds(tree, constants.values)]
+@pytest.mark.parametrize("notebook", ["03_selectors_sockets_timers.ipynb",
+                                      "05_plugging_into_asyncio.ipynb"])
+def test_scan_sees_the_servers_notebooks_start(notebook):
+    """Chapters 3 and 5 start servers; the scan must find them (else it checks nothing)."""
+    problems, binds = scan(cell_sources(NOTEBOOKS / notebook))
+    assert problems == []
     assert len(binds) >= 3
-    assert all(host == "127.0.0.1" for _, _, hosts in binds for host in hosts)
+    assert all(host == "127.0.0.1" for *_, hosts in binds for host in hosts)
 
 
 GOOD_CELLS = [
@@ -428,13 +431,13 @@ def _current_env_kernel_manager():
     return KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv())
 
 
-def run_with_probes(notebook: Path, timeout: float = 120) -> object:
+def run_with_probes(notebook: Path, timeout: float = 120, grace: float = GRACE) -> object:
     """Execute ``notebook`` between the two probes; return the executed notebook."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(notebook, as_version=4)
     first = nbformat.v4.new_code_cell(BASELINE_PROBE)
-    last = nbformat.v4.new_code_cell(FINAL_PROBE.replace("GRACE", repr(GRACE)))
+    last = nbformat.v4.new_code_cell(FINAL_PROBE.replace("GRACE", repr(grace)))
     nb.cells = [first] + [c for c in nb.cells
                           if "skip-execution" not in c.get("metadata", {}).get("tags", [])] \
         + [last]
@@ -454,13 +457,12 @@ def _stream_text(nb) -> str:
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts sockets in /proc")
 @pytest.mark.parametrize("name", LEAK_CHECKED)
 def test_notebook_leaves_nothing_behind(name):
+    if name == "06_performance.ipynb":
+        # matplotlib comes with the bench extra; .ci/run's other Pythons install only test
+        pytest.importorskip("matplotlib")
     nb = run_with_probes(NOTEBOOKS / name)
     text = _stream_text(nb)
     assert "hygiene: ok" in text
-    if name in KNOWN_WARNINGS and "ResourceWarning" in text:
-        pytest.xfail(KNOWN_WARNINGS[name])
-    elif name in KNOWN_WARNINGS:
-        pytest.fail(f"{name} no longer warns: remove it from KNOWN_WARNINGS")
     assert "ResourceWarning" not in text, (
         "a socket or file was left for the garbage collector to close:\n"
         + "\n".join(line for line in text.splitlines() if "ResourceWarning" in line))
@@ -469,14 +471,15 @@ def test_notebook_leaves_nothing_behind(name):
 @pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts sockets in /proc")
-@pytest.mark.parametrize("leak", [
-    "import socket\nleft_open = socket.socket()",
-    "import threading\nstop = threading.Event()\n"
-    "threading.Thread(target=stop.wait, daemon=True).start()",
-    "import multiprocessing, time\nctx = multiprocessing.get_context('spawn')\n"
-    "child = ctx.Process(target=time.sleep, args=(10,), daemon=True)\nchild.start()",
+@pytest.mark.parametrize(("leak", "report"), [
+    ("import socket\nleft_open = socket.socket()", r"1 socket\(s\) left open"),
+    ("import threading\nstop = threading.Event()\n"
+     "threading.Thread(target=stop.wait, daemon=True).start()", "threads left running"),
+    ("import multiprocessing, time\nctx = multiprocessing.get_context('spawn')\n"
+     "child = ctx.Process(target=time.sleep, args=(10,), daemon=True)\nchild.start()",
+     "child processes left running"),
 ], ids=["socket", "thread", "process"])
-def test_probes_catch_a_leak(tmp_path, leak):
+def test_probes_catch_a_leak(tmp_path, leak, report):
     """The probes can fail: a notebook that leaves a socket, thread or process behind."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
@@ -484,13 +487,8 @@ def test_probes_catch_a_leak(tmp_path, leak):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(leak)]
     nbformat.write(nb, notebook)
-    global GRACE
-    grace, GRACE = GRACE, 0.2
-    try:
-        with pytest.raises(nbclient.exceptions.CellExecutionError, match="left"):
-            run_with_probes(notebook, timeout=60)
-    finally:
-        GRACE = grace
+    with pytest.raises(nbclient.exceptions.CellExecutionError, match=report):
+        run_with_probes(notebook, timeout=60, grace=0.2)
 
 
 @pytest.mark.slow

@@ -89,6 +89,21 @@ def only(log: list, name: str) -> list:
     return [event[1:] for event in log if event[0] == name]
 
 
+class Lazy(Recorder):
+    """Does not read at first (pause_reading() in connection_made): the peer's buffers fill."""
+
+    def connection_made(self, transport):
+        super().connection_made(transport)
+        transport.pause_reading()
+
+
+async def lazy_server(log: list):
+    """A server of ``Lazy("server", log)`` protocols: (server, port, protocols so far)."""
+    servers: list = []
+    server, port = await serve(lambda: servers.append(Lazy("server", log)) or servers[-1])
+    return server, port, servers
+
+
 # ---------------------------------------------------------------------------
 # Ordering of protocol callbacks
 # ---------------------------------------------------------------------------
@@ -263,19 +278,7 @@ async def _slow_reader() -> list:
     """A server that does not read: the client's buffer passes the high-water mark."""
     loop = asyncio.get_running_loop()
     log: list = []
-    servers: list = []
-
-    class Lazy(Recorder):
-        def connection_made(self, transport):
-            super().connection_made(transport)
-            transport.pause_reading()
-            self.log.append(("server", "is_reading", transport.is_reading()))
-
-    def factory():
-        servers.append(Lazy("server", log))
-        return servers[-1]
-
-    server, port = await serve(factory)
+    server, port, servers = await lazy_server(log)
     transport, client = await loop.create_connection(lambda: Recorder("client", log), HOST, port)
     transport.set_write_buffer_limits(high=64 * 1024)
     log.append(("client", "limits", transport.get_write_buffer_limits()))
@@ -287,6 +290,7 @@ async def _slow_reader() -> list:
         assert sent < 64 * 1024 * 1024, "pause_writing never came"
     log.append(("client", "buffer above high", transport.get_write_buffer_size() > 65536))
     await servers[0].made
+    log.append(("server", "is_reading", servers[0].transport.is_reading()))
     resumed = loop.create_future()
     client.resume_writing = lambda: (log.append(("client", "resume_writing")),
                                      log.append(("client", "buffer at or below low",
@@ -306,6 +310,7 @@ async def _slow_reader() -> list:
 
 def test_flow_control_pause_then_resume():
     log = both(_slow_reader)
+    assert ("server", "is_reading", False) in log  # pause_reading() took effect
     client = only(log, "client")
     assert client[:4] == [("connection_made",), ("limits", (16384, 65536)), ("pause_writing",),
                           ("buffer above high", True)]
@@ -339,14 +344,7 @@ def test_set_write_buffer_limits_validates(kind):
 async def _close_flushes_first() -> list:
     loop = asyncio.get_running_loop()
     log: list = []
-    servers: list = []
-
-    class Lazy(Recorder):
-        def connection_made(self, transport):
-            super().connection_made(transport)
-            transport.pause_reading()
-
-    server, port = await serve(lambda: servers.append(Lazy("server", log)) or servers[-1])
+    server, port, servers = await lazy_server(log)
     transport, client = await loop.create_connection(lambda: Recorder("client", log), HOST, port)
     payload = b"y" * (4 * 1024 * 1024)
     transport.write(payload)
@@ -378,14 +376,7 @@ def test_close_flushes_the_buffer_then_loses_once():
 async def _abort_drops_buffer() -> list:
     loop = asyncio.get_running_loop()
     log: list = []
-    servers: list = []
-
-    class Lazy(Recorder):
-        def connection_made(self, transport):
-            super().connection_made(transport)
-            transport.pause_reading()
-
-    server, port = await serve(lambda: servers.append(Lazy("server", log)) or servers[-1])
+    server, port, servers = await lazy_server(log)
     transport, client = await loop.create_connection(lambda: Recorder("client", log), HOST, port)
     transport.write(b"z" * (4 * 1024 * 1024))
     transport.abort()
@@ -589,9 +580,12 @@ def test_server_close_and_wait_closed():
         ("wait_closed returned",)]
 
 
-@pytest.mark.skipif(sys.version_info < (3, 12, 1),
-                    reason="asyncio < 3.12.1 let wait_closed() return with clients alive")
-def test_wait_closed_waits_for_clients():
+@pytest.mark.parametrize("kind", LOOPS)
+def test_wait_closed_waits_for_clients(kind):
+    """toyloop waits on every Python; asyncio only from 3.12.1 on."""
+    if kind == "asyncio" and sys.version_info < (3, 12, 1):
+        pytest.skip("asyncio < 3.12.1 let wait_closed() return with clients alive")
+
     async def main():
         loop = asyncio.get_running_loop()
         servers: list = []
@@ -609,8 +603,7 @@ def test_wait_closed_waits_for_clients():
         await waiter
         return early
 
-    assert run_on("asyncio", main) is False
-    assert run_on("toyloop", main) is False
+    assert run_on(kind, main) is False
 
 
 @pytest.mark.parametrize("kind", LOOPS)
@@ -800,23 +793,48 @@ def test_close_inside_resume_writing_loses_once():
 
 @pytest.mark.parametrize("method", ["close_clients", "abort_clients"])
 def test_server_close_clients_and_abort_clients(method):
-    """Python 3.13's Server.close_clients()/abort_clients(), on every Python."""
+    """Python 3.13's Server.close_clients()/abort_clients(), on every Python.
+
+    Each server transport holds unsent data when the method is called:
+    close_clients() flushes it first, abort_clients() drops it.
+    """
+    size = 4 * 1024 * 1024
+
     async def main():
         loop = asyncio.get_running_loop()
         log: list = []
         servers: list = []
         server, port = await serve(lambda: servers.append(Recorder("s", log)) or servers[-1])
-        clients = [await loop.create_connection(lambda: Recorder("c", log), HOST, port)
+        clients = [await loop.create_connection(lambda: Lazy("c", log), HOST, port)
                    for _ in range(3)]
         while len(servers) < 3:
             await asyncio.sleep(0)
+        for proto in servers:
+            await proto.made
+            proto.transport.set_write_buffer_limits(high=2 * size)  # no pause_writing
+            proto.transport.write(b"s" * size)  # the clients do not read yet
+        buffered = [proto.transport.get_write_buffer_size() > 0 for proto in servers]
         server.close()
         getattr(server, method)()
+        after = [(proto.transport.is_closing(), proto.transport.get_write_buffer_size() > 0)
+                 for proto in servers]
+        for transport, _ in clients:
+            transport.resume_reading()
         await server.wait_closed()
         for _, client in clients:
             await client.lost
-        return sorted(only(log, "s")), len(only(log, "c"))
+        received = [len(client.data) for _, client in clients]
+        return sorted(only(log, "s")), only(log, "c"), buffered, after, received
 
-    server_events, client_events = run_on("toyloop", main)
+    server_events, client_events, buffered, after, received = run_on("toyloop", main)
     assert server_events == [("connection_lost", None)] * 3 + [("connection_made",)] * 3
-    assert client_events >= 6  # each client: made, (eof), lost
+    assert len(client_events) >= 6  # each client: made, (eof), lost
+    assert client_events.count(("connection_made",)) == 3
+    assert sum(event[0] == "connection_lost" for event in client_events) == 3
+    assert buffered == [True] * 3
+    if method == "close_clients":
+        assert after == [(True, True)] * 3  # closing, still flushing
+        assert received == [size] * 3
+    else:
+        assert after == [(True, False)] * 3  # the buffer is gone at once
+        assert all(n < size for n in received), received

@@ -63,6 +63,13 @@ MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 # Behaviours that changed between Python versions; toyloop follows the running one.
 _SHOW_ARGS_OUTSIDE_DEBUG = sys.version_info < (3, 13)  # callback args in error messages
 _STOPITERATION_BECOMES_RUNTIMEERROR = sys.version_info >= (3, 13)  # Future.set_exception
+_UNCANCEL_CLEARS_MUST_CANCEL = sys.version_info >= (3, 13)  # uncancel() to 0 forgets a cancel
+
+# What counts as a coroutine is asyncio's call (it changed in 3.12): ask it.
+_iscoroutine = _asyncio_coroutines.iscoroutine
+# asyncio's own bookkeeping, so asyncio.current_task()/all_tasks() see toyloop tasks.
+_enter_task = _asyncio_tasks._enter_task
+_leave_task = _asyncio_tasks._leave_task
 
 _PENDING = "PENDING"
 _CANCELLED = "CANCELLED"
@@ -618,17 +625,6 @@ class Task(Future):
             self._loop._hooks.call("task_done", self)
 
 
-# Python 3.13 made uncancel() reaching zero also forget a pending cancel request.
-_UNCANCEL_CLEARS_MUST_CANCEL = sys.version_info >= (3, 13)
-
-# asyncio's own bookkeeping, so asyncio.current_task()/all_tasks() see toyloop tasks.
-_enter_task = _asyncio_tasks._enter_task
-_leave_task = _asyncio_tasks._leave_task
-
-
-# What counts as a coroutine is asyncio's call (it changed in 3.12): ask it.
-_iscoroutine = _asyncio_coroutines.iscoroutine
-
 
 def current_task(loop: Any = None) -> Task | None:
     """The task running now (asyncio keeps this table; we fill it in ``__step``)."""
@@ -685,7 +681,6 @@ class BaseLoop:
         self._thread_id: int | None = None  # set while running
         self._exception_handler: Callable | None = None
         self._debug = _asyncio_coroutines._is_debug_mode()  # -X dev, PYTHONASYNCIODEBUG
-        self._current_handle: Handle | None = None
         self._hooks = Instruments()
 
     def __repr__(self) -> str:
@@ -792,7 +787,10 @@ class BaseLoop:
         scheduled while this iteration runs waits for the next one.
         """
         hooks = self._hooks
-        if "before_run_once" in hooks:
+        # Tools attach instruments (hooks.py).  Without one, each hook point below
+        # costs a test of this local bool (benchmark: "callbacks on toyloop-nohooks").
+        tracing = bool(hooks)
+        if tracing and "before_run_once" in hooks:
             hooks.call("before_run_once")
         scheduled = self._scheduled
 
@@ -814,10 +812,10 @@ class BaseLoop:
             timeout = min(max(0, scheduled[0][0] - self.time()), MAXIMUM_SELECT_TIMEOUT)
 
         # Phase 3: wait for I/O (or just for time to pass), queue the I/O callbacks.
-        if "before_select" in hooks:
+        if tracing and "before_select" in hooks:
             hooks.call("before_select", timeout)
         event_list = self._select(timeout)
-        if "after_select" in hooks:
+        if tracing and "after_select" in hooks:
             hooks.call("after_select", event_list)
         self._process_events(event_list)
         event_list = None
@@ -829,13 +827,13 @@ class BaseLoop:
                 timer = heapq.heappop(scheduled)[2]
                 timer._scheduled = False
                 self._ready.append(timer)
-                if "timer_fired" in hooks:
+                if tracing and "timer_fired" in hooks:
                     hooks.call("timer_fired", timer)
 
         # Phase 5: run what is ready *now*.  Count first: callbacks these add
         # land behind them and run next iteration, after another look at I/O.
         ready = self._ready
-        watched = bool(hooks) or self._debug  # the slow path, for tools and debug mode
+        watched = tracing or self._debug  # the slow path, for tools and debug mode
         for _ in range(len(ready)):
             handle = ready.popleft()
             if handle._cancelled:
@@ -845,7 +843,7 @@ class BaseLoop:
             else:
                 handle._run()
         handle = None  # break cycles when an exception occurred
-        if "after_run_once" in hooks:
+        if tracing and "after_run_once" in hooks:
             hooks.call("after_run_once")
 
     def _run_handle_watched(self, handle: Handle) -> None:
@@ -853,15 +851,11 @@ class BaseLoop:
         hooks = self._hooks
         if "before_handle" in hooks:
             hooks.call("before_handle", handle)
-        self._current_handle = handle
-        try:
-            t0 = time.perf_counter()
-            handle._run()
-            dt = time.perf_counter() - t0
-            if self._debug and dt >= self.slow_callback_duration:
-                logger.warning("Executing %s took %.3f seconds", handle, dt)
-        finally:
-            self._current_handle = None
+        t0 = time.perf_counter()
+        handle._run()
+        dt = time.perf_counter() - t0
+        if self._debug and dt >= self.slow_callback_duration:
+            logger.warning("Executing %s took %.3f seconds", handle, dt)
         if "after_handle" in hooks:
             hooks.call("after_handle", handle)
 
@@ -1118,11 +1112,12 @@ def gather(*coros_or_futures: Any, return_exceptions: bool = False) -> Future:
             arg_to_fut[arg] = fut
         children.append(arg_to_fut[arg])
     outer = _GatheringFuture(children, loop=loop)
-    state = {"finished": 0}
+    finished = 0
     n_futures = len(arg_to_fut)
 
     def _done_callback(fut: Any) -> None:
-        state["finished"] += 1
+        nonlocal finished
+        finished += 1
         if outer.done():
             if not fut.cancelled():
                 fut.exception()  # mark it retrieved: outer already reported
@@ -1135,7 +1130,7 @@ def gather(*coros_or_futures: Any, return_exceptions: bool = False) -> Future:
             if exc is not None:
                 outer.set_exception(exc)
                 return
-        if state["finished"] == n_futures:
+        if finished == n_futures:
             _collect_results(outer, children, fut)
 
     for fut in arg_to_fut.values():
@@ -1181,12 +1176,12 @@ async def _cancel_and_wait(fut: Any) -> None:
         fut.remove_done_callback(cb)
 
 
-def _result_or_timeout(fut: Any, exc: BaseException | None = None) -> Any:
+def _result_or_timeout(fut: Any) -> Any:
     """After we cancelled ``fut`` for a timeout: its result, or TimeoutError."""
     try:
         return fut.result()
     except CancelledError as cancelled:
-        raise TimeoutError from (exc or cancelled)
+        raise TimeoutError from cancelled
 
 
 async def wait_for(aw: Any, timeout: float | None) -> Any:

@@ -306,16 +306,21 @@ class SelectorLoop(BaseLoop):
             fut = None  # break a cycle through the exception's traceback
 
     async def _resolve_address(self, sock: socket.socket, address: Any) -> Any:
-        """A numeric (host, port) as is; a name through getaddrinfo (blocking here)."""
+        """A numeric (host, port) as is; a name through ``getaddrinfo``."""
         host, port = address[:2]
         try:
             socket.inet_pton(sock.family, host)
             return address
         except (OSError, TypeError):
             pass
-        infos = socket.getaddrinfo(host, port, family=sock.family, type=sock.type,
-                                   proto=sock.proto)
+        infos = await self.getaddrinfo(host, port, family=sock.family, type=sock.type,
+                                       proto=sock.proto)
         return infos[0][4]
+
+    async def getaddrinfo(self, host: Any, port: Any, *, family: int = 0, type: int = 0,
+                          proto: int = 0, flags: int = 0) -> list:
+        """Name lookup, blocking the loop here; chapter 5 moves it into the executor."""
+        return socket.getaddrinfo(host, port, family, type, proto, flags)
 
     def _sock_connect(self, fut: Future, sock: socket.socket, address: Any) -> None:
         fd = sock.fileno()

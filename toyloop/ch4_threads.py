@@ -61,12 +61,17 @@ class ThreadLoop(SelectorLoop):
         """Drain the wake-up bytes; their only job was to end ``select``."""
         while True:
             try:
-                if not self._ssock.recv(4096):
-                    break
+                data = self._ssock.recv(4096)
             except InterruptedError:
                 continue
             except BlockingIOError:
                 break
+            if not data:
+                break
+            self._process_self_data(data)
+
+    def _process_self_data(self, data: bytes) -> None:
+        """What the bytes say, beyond "wake up": nothing yet (chapter 5: signals)."""
 
     def _write_to_self(self) -> None:
         try:

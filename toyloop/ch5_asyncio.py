@@ -141,23 +141,12 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
 
     async def getaddrinfo(self, host: Any, port: Any, *, family: int = 0, type: int = 0,
                           proto: int = 0, flags: int = 0) -> list:
+        """Chapter 3 looked names up with a blocking call; now the executor does."""
         return await self.run_in_executor(None, socket.getaddrinfo, host, port,
                                           family, type, proto, flags)
 
     async def getnameinfo(self, sockaddr: Any, flags: int = 0) -> tuple[str, str]:
         return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
-
-    async def _resolve_address(self, sock: socket.socket, address: Any) -> Any:
-        """Chapter 3 resolved names with a blocking call; now the executor does."""
-        host, port = address[:2]
-        try:
-            socket.inet_pton(sock.family, host)
-            return address
-        except (OSError, TypeError):
-            pass
-        infos = await self.getaddrinfo(host, port, family=sock.family, type=sock.type,
-                                       proto=sock.proto)
-        return infos[0][4]
 
     # -- fds owned by transports --------------------------------------------------
     # A transport keeps its own reader and writer in the selector; a second
@@ -723,20 +712,11 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
         if sig not in signal.valid_signals():
             raise ValueError(f"invalid signal number {sig}")
 
-    def _read_from_self(self) -> None:
-        """Chapter 4's drain, now also reading the signal numbers in the bytes."""
-        while True:
-            try:
-                data = self._ssock.recv(4096)
-            except InterruptedError:
-                continue
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            for signum in data:
-                if signum:
-                    self._handle_signal(signum)
+    def _process_self_data(self, data: bytes) -> None:
+        """Chapter 4's drain hands us the bytes: non-zero ones are signal numbers."""
+        for signum in data:
+            if signum:
+                self._handle_signal(signum)
 
     def _handle_signal(self, sig: int) -> None:
         handle = self._signal_handlers.get(sig)

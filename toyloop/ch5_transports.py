@@ -40,7 +40,7 @@ from asyncio import constants as _constants
 from asyncio import trsock as _trsock
 from typing import Any
 
-from .ch2_futures import logger
+from .ch2_futures import _set_result_unless_cancelled, logger
 
 MAX_RECV_SIZE = 256 * 1024  # bytes asked of recv() per read event (asyncio's max_size)
 DEFAULT_HIGH_WATER = 64 * 1024  # asyncio's default write-buffer high-water mark
@@ -485,11 +485,6 @@ def _set_nodelay(sock: socket.socket) -> None:
     if (sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM
             and sock.proto == socket.IPPROTO_TCP):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-def _set_result_unless_cancelled(fut: Any, result: Any) -> None:
-    if not fut.cancelled():
-        fut.set_result(result)
 
 
 # ---------------------------------------------------------------------------

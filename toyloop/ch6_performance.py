@@ -4,7 +4,7 @@ This module keeps the loops chapter 6 measures against the real one:
 
 * ``NoHooksEventLoop`` -- ``EventLoop`` with every hook test taken out of
   ``_run_once``; comparing it with ``EventLoop`` shows what the instrument
-  hook points cost when no instrument is attached (answer: within noise);
+  hook points cost when no instrument is attached (chapter 6, section 5);
 * deliberately naive "before" variants, each one a small subclass that undoes
   one design decision of chapters 2-3, so the notebook can time before and
   after on the real loop:
@@ -46,7 +46,11 @@ from .ch5_asyncio import EventLoop
 class NoHooksEventLoop(EventLoop):
     """``EventLoop`` whose ``_run_once`` has no hook points at all.
 
-    Only for measuring: instruments attached to it are never called.
+    ``_run_once`` is a copy of ``BaseLoop._run_once`` (chapter 2) without its
+    hook points: no ``if "..." in hooks`` tests, and the slow path for debug
+    mode only.  Anything else that differed would be measured too, so the copy
+    must follow the original (tests/test_bench.py compares the two).  Only for
+    measuring: instruments attached to it are never called.
     """
 
     def _run_once(self) -> None:
@@ -67,17 +71,19 @@ class NoHooksEventLoop(EventLoop):
         event_list = self._select(timeout)
         self._process_events(event_list)
         event_list = None
-        end_time = self.time() + self._clock_resolution
-        while scheduled and scheduled[0][0] < end_time:
-            timer = heapq.heappop(scheduled)[2]
-            timer._scheduled = False
-            self._ready.append(timer)
+        if scheduled:
+            end_time = self.time() + self._clock_resolution
+            while scheduled and scheduled[0][0] < end_time:
+                timer = heapq.heappop(scheduled)[2]
+                timer._scheduled = False
+                self._ready.append(timer)
         ready = self._ready
+        watched = self._debug
         for _ in range(len(ready)):
             handle = ready.popleft()
             if handle._cancelled:
                 continue
-            if self._debug:
+            if watched:
                 self._run_handle_watched(handle)
             else:
                 handle._run()
@@ -118,7 +124,8 @@ class SortedTimersLoop(EventLoop):
     """
 
     def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> Any:
-        # BaseLoop.call_at's checks, then the naive part: append and sort everything.
+        # BaseLoop.call_at's checks (all but debug mode's thread check), then the naive
+        # part: append and sort everything.
         if when is None:
             raise TypeError("when cannot be None")
         if math.isnan(when):
@@ -170,6 +177,7 @@ class PlainHandle:
 
     __init__ = Handle.__init__
     __repr__ = Handle.__repr__
+    _repr_info = Handle._repr_info
     get_context = Handle.get_context
     cancel = Handle.cancel
     cancelled = Handle.cancelled
@@ -180,7 +188,8 @@ class PlainHandleLoop(EventLoop):
     """Before: ``call_soon`` makes ``PlainHandle`` objects."""
 
     def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
-        # BaseLoop.call_soon line for line, with PlainHandle in place of Handle.
+        # BaseLoop.call_soon with PlainHandle in place of Handle (and without its
+        # debug-mode extras: the thread check and the traceback trim).
         if self._closed:
             raise RuntimeError("Event loop is closed")
         if self._debug or not callable(callback):
@@ -197,10 +206,12 @@ class PlainHandleLoop(EventLoop):
 
 class AlwaysPollLoop(EventLoop):
     """Before: every iteration asks the selector, even when the only registered fd is
-    the loop's own self-pipe and a callback is ready (so the answer is always "no")."""
+    the loop's own self-pipe and a callback is ready (so the answer is always "no").
+
+    Chapter 3's ``_select`` without its ``timeout == 0`` shortcut."""
 
     def _select(self, timeout: float | None) -> list:
-        sockets_waiting = len(self._selector.get_map()) > self._internal_fds
+        sockets_waiting = len(self._selector_map) > self._internal_fds
         real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
         event_list = self._selector.select(real_timeout)
         self._clock.idle(timeout, bool(event_list))

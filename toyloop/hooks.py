@@ -3,8 +3,9 @@
 A learner tool (the rich tracer, the ipywidgets explorer, a test's recorder)
 subscribes an *instrument*: any object with methods named after hook points.
 The loop keeps ``_hooks``, a dict from hook name to the list of bound methods
-that want it, so a hook point in the hot path costs one ``in`` test on a dict
-that is usually empty (trio's ``Instruments`` does the same).
+that want it, so a hook point costs one ``in`` test on a dict that is usually
+empty (trio's ``Instruments`` does the same).  ``_run_once``, the hottest path,
+first asks once per iteration whether the dict is empty at all.
 
 Hook points, in the order one iteration calls them::
 

@@ -677,17 +677,17 @@ def quick(delay):
 
 def real_main():
     start = sched.time()
-    for delay in (0.4, 0.2, 0.4):
-        sched.create_task(quick(delay))
+    tasks = [sched.create_task(quick(delay)) for delay in (0.4, 0.2, 0.4)]
     yield from sleep(0.45)
-    return sched.time() - start
+    return tasks, sched.time() - start
 
 
-elapsed = sched.run(real_main())
+quick_tasks, elapsed = sched.run(real_main())
 print(f"sleeps of 0.4, 0.2 and 0.4 s, all done after {elapsed:.3f} s")
 """, IGNORE)
 
 code("""
+print("all three sleepers finished:", all(t.done() for t in quick_tasks))
 print("well under the 1.0 s they add up to:", elapsed < 0.9)
 """)
 

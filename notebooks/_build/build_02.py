@@ -565,7 +565,9 @@ md("""
 One iteration, in phases (asyncio: `BaseEventLoop._run_once` in
 `Lib/asyncio/base_events.py`). Cancelled timers stay in the heap and are skipped when
 they reach the top, or purged all at once when they are most of it. Chapter 2's
-`_select` only lets time pass; chapter 3's waits for sockets.
+`_select` only lets time pass; chapter 3's waits for sockets. The `tracing`/`hooks`
+lines are toyloop's own: hook points where the tracer and explorer of section 9 watch
+the loop. With no tool attached each costs a test of the local flag `tracing`.
 """)
 
 code(src("BaseLoop._run_once"), LOOP)

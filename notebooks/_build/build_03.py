@@ -270,7 +270,9 @@ def send_ping():
 
 loop.add_reader(a, on_readable)
 key = loop._selector.get_key(a)
-print("registered:", key.data[0], "| writer:", key.data[1])
+reader, writer = key.data  # one (reader, writer) pair per fd, as in section 3
+print("registered:", type(reader).__name__, "for", reader._callback.__name__,
+      "| writer:", writer)
 loop.call_later(1.0, send_ping)
 loop.call_later(2.0, loop.stop)
 loop.run_forever()
@@ -645,9 +647,10 @@ tracer.print(compact=True)
 """)
 
 md("""
-Columns: the loop time when the iteration started, the timeout `select` was given, the
-fds it reported (`R` readable, `W` writable), how many timers fell due, and what ran.
-`tracer.print()` without `compact` shows a tree per iteration instead.
+Columns: the loop time once `select` returned (the time the iteration's callbacks see),
+the timeout `select` was given, the fds it reported (`R` readable, `W` writable), how
+many timers fell due, and what ran. `tracer.print()` without `compact` shows a tree per
+iteration instead.
 """)
 
 # ---------------------------------------------------------------------------

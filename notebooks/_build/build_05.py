@@ -491,8 +491,10 @@ toyloop.run(half_close_demo())
 md("""
 After the client's `write_eof()`, the server still wrote its answer on the same
 connection, and the client read it until *its* EOF. `connection_lost` is called exactly
-once, through `call_soon`, and only after the write buffer has drained; `abort()` is
-the way to close without waiting (it drops the buffer).
+once, and only after the write buffer has drained: `close()` schedules it with
+`call_soon` when the buffer is already empty, otherwise `_write_ready` (above) calls it
+once the last byte has left. `abort()` is the way to close without waiting (it drops
+the buffer).
 
 **asyncio does more here.** Its transports (`selector_events.py`) keep a deque of
 buffers and send them with one `sendmsg` call (3.12+); they support TLS through
@@ -628,17 +630,18 @@ for name in LOOPS:
 ''', IGNORE)
 
 md("""
-The transcripts are identical; only the times differ (the cell above is not checked,
-timings vary from run to run; these programs are too short to compare loops — chapter
-6 measures properly). A pure-Python loop is slower than asyncio's, whose hot parts are
-in C, and far slower than uvloop, but it runs the same programs.
+The transcripts are identical; only the times differ. The timings are not checked (they
+vary from run to run), and programs this short cannot rank loops: chapter 6 measures
+them properly. What matters here is that a loop written in plain Python gave the same
+transcripts as asyncio's own loop and uvloop.
 
 ### What toyloop does not offer
 
 TLS (`ssl=` raises `NotImplementedError`, and so does `start_tls`), subprocesses,
 pipes and Unix sockets. Each raises `NotImplementedError` saying so; the README keeps
 the full list. Signals work (`loop.add_signal_handler`), through `signal.set_wakeup_fd`
-and chapter 4's self-pipe, in the main thread only, as in asyncio (`unix_events.py`).
+and chapter 4's self-pipe, in the main thread only, as in asyncio (`unix_events.py`);
+`tests/test_ch5_api.py` sends the loop a `SIGUSR1` and compares with asyncio.
 """)
 
 code('''

@@ -18,25 +18,15 @@ import inspect
 import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbbuild import Notebook
 
-HERE = Path(__file__).resolve().parent
-NOTEBOOK = HERE.parent / "06_performance.ipynb"
-PREFIX = "ch6"
-sys.path.insert(0, str(HERE.parent.parent))
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's toyloop, whose classes the cells show
 
 from toyloop import ch6_performance  # noqa: E402
 
-CELLS: list = []
-
-
-def md(text: str) -> None:
-    CELLS.append(("md", text.strip("\n"), ()))
-
-
-def code(text: str, *tags: str) -> None:
-    CELLS.append(("code", text.strip("\n"), tags))
+BOOK = Notebook("06_performance.ipynb", "ch6")
+md, code = BOOK.md, BOOK.code
 
 
 def source(obj: object) -> str:
@@ -62,7 +52,7 @@ In this chapter:
 2. the three loops on every workload, small here and full size from the command line;
 3. profiling: where an iteration spends its time;
 4. before and after: five design decisions of chapters 2-3, measured on the real loop;
-5. hooks that cost nothing when nobody listens;
+5. what hooks cost when nobody listens;
 6. what C buys: asyncio's C `Future`/`Task`, and uvloop;
 7. exercises: find the slow step and fix it.
 
@@ -71,7 +61,6 @@ loops are in `toyloop/ch6_performance.py`.
 """)
 
 code("""
-import asyncio
 import cProfile
 import gc
 import heapq
@@ -86,9 +75,8 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-import toyloop
 from toyloop.bench import harness, report, workloads
-from toyloop.bench.workloads import LOOPS, WORKLOADS, run_on, run_workload
+from toyloop.bench.workloads import run_on, run_workload
 from toyloop.ch2_futures import Handle, TimerHandle
 from toyloop.ch5_asyncio import EventLoop
 from toyloop.ch6_performance import NoHooksEventLoop
@@ -468,12 +456,15 @@ None of them changes what the loop does; each removes work the profile showed.
 
 # ---------------------------------------------------------------------------
 md("""
-## 5. Hooks that cost nothing when nobody listens
+## 5. What hooks cost when nobody listens
 
 The tracer and the explorer of the earlier chapters watch the loop through *hook
-points*: `before_run_once`, `before_select`, `before_handle`... When no instrument is
-attached, each hook point is one `in` test on an empty dict. `NoHooksEventLoop` is the
-same loop with every hook test removed from `_run_once`. Alternate the two, 7 times:
+points*: `before_run_once`, `before_select`, `before_handle`... `_run_once` sets
+`tracing = bool(hooks)` once per iteration, and each hook point first tests that local
+flag; the lookup of the hook's name (`"before_select" in hooks`) runs only when a tool
+is attached. `NoHooksEventLoop` is the same loop with every hook point removed
+(`tests/test_bench.py` checks that it is an exact copy otherwise). Alternate the two,
+7 times:
 """)
 
 code("""
@@ -489,13 +480,11 @@ print(f"difference: {100 * (a - b) / b:+.1f}%   (spread between runs: "
 """, IGNORE)
 
 md("""
-The difference is a few percent at most, often smaller than the spread between runs of
-the same loop, and its sign changes from run to run: four `in` tests on an empty dict
-per iteration are nearly free, even on this chain, which does almost nothing else per
-iteration. (Testing `if hooks:` once before them would make the cost zero for good.
-The full-size run in section 2 prints the same comparison.) An attached instrument is another matter: every handle then goes
-through `_run_handle_watched`. That is the price of watching, paid only while
-watching:
+The difference is a few percent at most, about the size of the spread between runs
+of the same loop, on a chain of callbacks that does almost nothing else per
+iteration. Nobody listening costs next to nothing. An attached instrument is another
+matter: every handle then goes through `_run_handle_watched`. That is the price of
+watching, paid only while watching:
 """)
 
 code("""
@@ -622,7 +611,8 @@ md("""
   hunting one slow line.
 * Complexity first: deque, heap, lazy cancellation. Constant factors second: slots,
   fewer calls on the hot path.
-* Hooks are free until somebody attaches.
+* A hook point nobody listens to should cost a test of a local flag, no more; an
+  attached instrument costs much more, and only while attached.
 * C wins where the work is many tiny steps: asyncio's C `Future`/`Task`, and uvloop
   everywhere.
 
@@ -634,35 +624,5 @@ trip through the ready queue per task.
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                 "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for number, (kind, text, tags) in enumerate(CELLS, 1):
-        cell = new_markdown_cell(text) if kind == "md" else new_code_cell(text)
-        cell.id = f"{PREFIX}-{number:03d}"
-        if tags:
-            cell.metadata["tags"] = list(tags)
-        nb.cells.append(cell)
-    return nb
-
-
-def execute(nb: nbformat.NotebookNode) -> None:
-    from nbclient import NotebookClient
-
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-
-
-def main(argv: list[str]) -> None:
-    nb = build()
-    if "--execute" in argv:
-        execute(nb)
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, NOTEBOOK)
-    print(f"wrote {NOTEBOOK} ({len(nb.cells)} cells)")
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    BOOK.main(sys.argv[1:])

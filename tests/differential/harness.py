@@ -291,6 +291,18 @@ def _diff(expected: list, got: list, reference: Variant, variant: Variant) -> st
     return f"{variant} differs from {reference}:\n" + "\n".join(lines)
 
 
+def leftovers(loop: toyloop.EventLoop) -> dict[str, list]:
+    """What is still registered on a toyloop loop: live callbacks, live timers, fds
+    (the self-pipe excepted) and unfinished tasks.  A clean loop gives empty lists."""
+    self_pipe = loop._ssock.fileno()
+    return {
+        "ready": [h for h in loop._ready if not h.cancelled()],
+        "timers": [entry[2] for entry in loop._scheduled if not entry[2].cancelled()],
+        "fds": sorted(fd for fd in loop._selector.get_map() if fd != self_pipe),
+        "tasks": [t for t in asyncio.all_tasks(loop) if not t.done()],
+    }
+
+
 @contextlib.contextmanager
 def closing_loop(variant: Variant):
     """A loop of ``variant`` that is closed afterwards, whatever happens."""

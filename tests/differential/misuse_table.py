@@ -43,14 +43,14 @@ class Misuse:
     since: tuple[int, int] | None = None
     expected: tuple[str, str] | None = None
     reprs: bool = False
-    xfail: str | None = None  # a known toyloop bug (why it is not fixed yet)
+    xfail: str | None = None  # a known difference from asyncio (why toyloop keeps it)
 
     def asyncio_raises(self) -> bool:
         return self.since is None or sys.version_info[:2] >= self.since
 
 
 def params(cases: list[Misuse]) -> list:
-    """Rows as pytest params; a row with a known core bug is a strict xfail."""
+    """Rows as pytest params; a row with a known difference is a strict xfail."""
     return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.xfail, strict=True)]
                          if c.xfail else []) for c in cases]
 
@@ -115,10 +115,6 @@ def _with_coro(fn: Callable[[Any], Any]) -> Any:
 def _closed(loop: Any) -> Any:
     loop.close()
     return loop
-
-
-def _run_future_on(loop: Any, awaitable_factory: Callable[[], Any]) -> Any:
-    return loop.run_until_complete(awaitable_factory())
 
 
 def _await_foreign_future(loop: Any, new_loop: Callable[[], Any]) -> None:
@@ -430,10 +426,12 @@ MISUSES: list[Misuse] = [
     Misuse("helper-sleep-None", _helper_call("sleep", None)),
     Misuse("helper-gather-non-awaitable", _helper_call("gather", 42)),
     Misuse("helper-wait_for-non-awaitable", _helper_call("wait_for", 42, 1),
-           xfail=("core bug B11: toyloop.wait_for keeps 3.11's design; 3.12+ awaits "
-                  "the argument directly" if sys.version_info >= (3, 12) else None)),
+           xfail=("toyloop.wait_for keeps 3.11's design (README, known differences); "
+                  "3.12+ awaits the argument directly" if sys.version_info >= (3, 12)
+                  else None)),
     Misuse("helper-ensure_future-non-awaitable", _ensure_future_non_awaitable),
     Misuse("helper-wrap_future-non-future", _wrap_non_future,
-           xfail="core bug B12: asyncio.wrap_future checks with assert (AssertionError)"),
+           xfail=("toyloop raises TypeError where asyncio.wrap_future fails an assert "
+                  "(README, known differences)")),
     Misuse("Runner.run-non-coroutine", _runner_with_non_coroutine),
 ]

@@ -27,6 +27,15 @@ async def _job(env: Env, name: str, delay: float, fail: bool = False) -> str:
     return name
 
 
+async def _swallows_cancel(env: Env, value: str) -> str:
+    """Sleeps; when cancelled, logs it and returns ``value`` anyway."""
+    try:
+        await env.h.sleep(1)
+    except asyncio.CancelledError:
+        env.log("inner swallowed")
+    return value
+
+
 def _describe_results(results: list) -> list:
     return [(type(r).__name__, str(r)) if isinstance(r, BaseException) else r for r in results]
 
@@ -181,16 +190,10 @@ def test_wait_for_result_timeout_and_none() -> None:
 
 def test_wait_for_inner_swallows_cancel_on_timeout() -> None:
     def scenario(env: Env):
-        async def stubborn() -> str:
-            try:
-                await env.h.sleep(1)
-            except asyncio.CancelledError:
-                env.log("inner swallowed")
-            return "late value"
-
         async def main() -> None:
             try:
-                env.log("wait_for returned", await env.h.wait_for(stubborn(), 0.01))
+                env.log("wait_for returned",
+                        await env.h.wait_for(_swallows_cancel(env, "late value"), 0.01))
             except TimeoutError:
                 env.log("TimeoutError")
 
@@ -203,16 +206,10 @@ def test_wait_for_outer_cancelled_while_inner_swallows() -> None:
     # 3.11's wait_for (toyloop's design) re-raises CancelledError; 3.12's timeout-based
     # wait_for lets the swallowed value through.
     def scenario(env: Env):
-        async def stubborn() -> str:
-            try:
-                await env.h.sleep(1)
-            except asyncio.CancelledError:
-                env.log("inner swallowed")
-            return "value"
-
         async def outer() -> None:
             try:
-                env.log("wait_for returned", await env.h.wait_for(stubborn(), 10))
+                env.log("wait_for returned",
+                        await env.h.wait_for(_swallows_cancel(env, "value"), 10))
             except asyncio.CancelledError:
                 env.log("wait_for raised CancelledError")
                 raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextvars
+import errno
 import multiprocessing
 import operator
 import socket
@@ -94,7 +95,6 @@ def test_sock_connect_refused() -> None:
 
         return main()
 
-    import errno
     assert run_on_both(scenario)[0] == ("refused", errno.ECONNREFUSED)
 
 

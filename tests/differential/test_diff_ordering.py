@@ -7,6 +7,7 @@ each test also pins down so that a scenario which logs nothing cannot pass.
 
 from __future__ import annotations
 
+import contextvars
 import socket
 
 from differential.harness import Env, run_on_both
@@ -233,8 +234,6 @@ def test_run_until_complete_returns_and_leaves_other_tasks_pending() -> None:
 
 
 def test_contextvars_follow_tasks_and_callbacks() -> None:
-    import contextvars
-
     var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="unset")
 
     def scenario(env: Env):

@@ -11,21 +11,13 @@ import asyncio
 import sys
 
 import pytest
+from differential.harness import leftovers
 from differential.misuse_table import MISUSES, Misuse, outcome
 
 import toyloop
 
 
-def _clean(loop: toyloop.EventLoop) -> dict:
-    self_pipe = loop._ssock.fileno()
-    return {
-        "ready": [h for h in loop._ready if not h.cancelled()],
-        "timers": [e[2] for e in loop._scheduled if not e[2].cancelled()],
-        "fds": [fd for fd in loop._selector.get_map() if fd != self_pipe],
-    }
-
-
-# Rows with a known wrong message (xfail in the differential test) still must recover.
+# Rows with a known difference (xfail in the differential test) still must recover.
 @pytest.mark.parametrize("case", MISUSES, ids=[c.id for c in MISUSES])
 @pytest.mark.parametrize("debug", [False, True], ids=["nodebug", "debug"])
 def test_misuse_leaves_loop_usable(case: Misuse, debug: bool) -> None:
@@ -49,7 +41,7 @@ def test_misuse_leaves_loop_usable(case: Misuse, debug: bool) -> None:
             for handle in [*loop._ready, *(e[2] for e in loop._scheduled)]:
                 handle.cancel()
         assert loop.run_until_complete(asyncio.sleep(0.001, "still works")) == "still works"
-        assert _clean(loop) == {"ready": [], "timers": [], "fds": []}
+        assert leftovers(loop) == {"ready": [], "timers": [], "fds": [], "tasks": []}
         assert [c["message"] for c in errors if "Task was destroyed" in c["message"]] == []
     finally:
         loop.close()

@@ -200,10 +200,10 @@ def summarize(data: dict[str, Any], metric: str = "cpu") -> dict[str, Any]:
                 info.update(median_s=median, ops=cell["ops"], ops_per_s=cell["ops"] / median,
                             runs=len(cell["times"]),
                             spread_pct=100 * (max(cell["times"]) - min(cell["times"])) / median)
-                for key in ("bytes_per_conn", "served"):
-                    values = [x[key] for x in cell["extra"] if key in x]
+                for extra in ("bytes_per_conn", "served"):
+                    values = [x[extra] for x in cell["extra"] if extra in x]
                     if values:
-                        info[key] = statistics.median_low(values)
+                        info[extra] = statistics.median_low(values)
             row[loop] = info
         base = row.get("asyncio", {}).get("ops_per_s")
         for info in row.values():

@@ -1,4 +1,5 @@
-"""Print a summary as a rich table (plain text if rich is not installed)."""
+"""Show a summary: a rich table (plain text if rich is not installed), the same
+table in Markdown for the README, and matplotlib figures."""
 
 from __future__ import annotations
 

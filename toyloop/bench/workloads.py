@@ -33,8 +33,8 @@ class _Stamp(tuple):
 
     Subtracting two stamps gives a span.  CPU time counts only this process
     (all its threads), so it is less disturbed than wall time when other
-    processes share the machine; the harness reports wall time unless asked
-    (``--metric cpu``).
+    processes share the machine; the harness compares CPU time unless asked
+    (``--metric wall``).
     """
 
     def __sub__(self, other: tuple) -> _Stamp:

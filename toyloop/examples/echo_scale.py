@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from toyloop.ch2_futures import sleep
 from toyloop.ch3_selectors import SelectorLoop
 
 
@@ -77,19 +78,13 @@ async def serve_until(loop, listener, stats, n_clients):
     tasks: set = set()
     acceptor = loop.create_task(accept_forever(loop, listener, stats, tasks))
     while stats.closed < n_clients:
-        await _poll(loop, 0.01)  # chapter 3 has no thread-safe wake-up: look every 10 ms
+        await sleep(0.01)  # chapter 3 has no thread-safe wake-up: look every 10 ms
         if acceptor.done():
             acceptor.result()  # the accept loop died: say why
     acceptor.cancel()
     for task in tasks:
         await task
     return stats
-
-
-async def _poll(loop, delay):
-    fut = loop.create_future()
-    loop.call_later(delay, fut.set_result, None)
-    await fut
 
 
 # -- The clients: stock asyncio, somewhere else -----------------------------------
@@ -102,7 +97,6 @@ async def _clients(port, n_clients):
     async def one(i):
         nonlocal finished
         message = f"hello from client {i}\n".encode()
-        writer = None
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(message)

@@ -194,8 +194,7 @@ def join(task):
     return task.result()
 
 
-def _worker(s: Scheduler, delay: float, value: Any = None, error: Exception | None = None
-            ) -> Generator:
+def _worker(delay: float, value: Any = None, error: Exception | None = None) -> Generator:
     yield from sleep(delay)
     if error is not None:
         raise error
@@ -234,7 +233,7 @@ def case_join_result(fn: Any) -> None:
     woke_at = []
 
     def main():
-        other = s.create_task(_worker(s, 2, value="the answer"))
+        other = s.create_task(_worker(2, value="the answer"))
         result = yield from _join_gen(fn, other)
         woke_at.append(s.time())
         return result
@@ -244,7 +243,7 @@ def case_join_result(fn: Any) -> None:
     except RuntimeError as error:
         _check_too_early(error)
         raise
-    if result is not None and isinstance(result, Task):
+    if isinstance(result, Task):
         raise AssertionError("join returned the Task itself: return task.result() instead")
     assert result == "the answer", (
         f"yield from join(other) gave {result!r}, expected 'the answer': return the task's "
@@ -263,7 +262,7 @@ def case_join_no_busy_wait(fn: Any) -> None:
         return (yield from _join_gen(fn, other))
 
     def main():
-        other = s.create_task(_worker(s, 10, value=1))
+        other = s.create_task(_worker(10, value=1))
         c = Counted(joiner(other))
         counted.append(c)
         task = Task(c, s, "joiner")
@@ -281,7 +280,7 @@ def case_join_exception(fn: Any) -> None:
     s = new_scheduler()
 
     def main():
-        other = s.create_task(_worker(s, 1, error=KeyError("lost")))
+        other = s.create_task(_worker(1, error=KeyError("lost")))
         try:
             yield from _join_gen(fn, other)
         except KeyError as exc:
@@ -299,7 +298,7 @@ def case_join_finished_task(fn: Any) -> None:
     s = new_scheduler()
 
     def main():
-        other = s.create_task(_worker(s, 0, value=7))
+        other = s.create_task(_worker(0, value=7))
         yield from sleep(1)
         assert other.done()
         return (yield from _join_gen(fn, other))
@@ -318,7 +317,7 @@ def case_join_many_joiners(fn: Any) -> None:
         got.append((name, value, s.time()))
 
     def main():
-        other = s.create_task(_worker(s, 3, value="v"))
+        other = s.create_task(_worker(3, value="v"))
         waiters = [s.create_task(waiter(other, n)) for n in "xyz"]
         yield from join(waiters[-1])
         yield from sleep(1)

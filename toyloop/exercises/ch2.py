@@ -52,7 +52,7 @@ class _Run:
         self.coros.append(c)
         return c
 
-    def __call__(self, main: Callable[[], Coroutine], *, real: bool = False) -> Any:
+    def __call__(self, main: Callable[[], Coroutine]) -> Any:
         def factory(**kwargs: Any) -> BaseLoop:
             self.loop = BaseLoop(**kwargs)
             return self.loop
@@ -464,6 +464,16 @@ async def wait_for(aw, timeout):
         timer.cancel()
 
 
+async def _child_of_10_s(log: list) -> None:
+    """Sleeps 10 s, and logs whether it finished or was cancelled."""
+    try:
+        await _sleep_ref(10)
+        log.append("child finished")
+    except CancelledError:
+        log.append("child cancelled")
+        raise
+
+
 def case_wf_in_time(fn: Any) -> None:
     """a child that finishes in time: its result, as soon as it is ready"""
     run = _Run()
@@ -507,17 +517,9 @@ def case_wf_cancels_child(fn: Any) -> None:
     run = _Run()
     log: list = []
 
-    async def child():
-        try:
-            await _sleep_ref(10)
-            log.append("child finished")
-        except CancelledError:
-            log.append("child cancelled")
-            raise
-
     async def main():
         try:
-            await fn(run.coro(child()), 2)
+            await fn(run.coro(_child_of_10_s(log)), 2)
         except TimeoutError:
             log.append(f"TimeoutError at {_loop().time()}")
         await _sleep_ref(20)
@@ -572,17 +574,9 @@ def case_wf_caller_cancelled(fn: Any) -> None:
     run = _Run()
     log: list = []
 
-    async def child():
-        try:
-            await _sleep_ref(10)
-            log.append("child finished")
-        except CancelledError:
-            log.append("child cancelled")
-            raise
-
     async def main():
         loop = _loop()
-        task = loop.create_task(run.coro(fn(run.coro(child()), 5)))
+        task = loop.create_task(run.coro(fn(run.coro(_child_of_10_s(log)), 5)))
         await _sleep_ref(1)
         task.cancel()
         await _sleep_ref(20)

@@ -17,6 +17,7 @@ up its sockets and threads whatever happens.  Everything binds 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import os
@@ -40,13 +41,16 @@ __all__ = [
 
 def _run(main: Any, *, real_time: bool = False, errors: list | None = None,
          autojump: float = 0.05) -> Any:
-    """Run ``main()`` on a fresh SelectorLoop (virtual time unless ``real_time``).
+    """Run ``main(loop)`` on a fresh SelectorLoop (virtual time unless ``real_time``).
 
     With virtual time, the loop really waits up to ``autojump`` seconds for a socket
     before it jumps to the next timer.
     """
+    async def with_loop():
+        return await main(asyncio.get_running_loop())
+
     clock = MonotonicClock() if real_time else VirtualClock(autojump_threshold=autojump)
-    return run_in_loop(main, loop_factory=SelectorLoop, clock=clock, errors=errors)
+    return run_in_loop(with_loop, loop_factory=SelectorLoop, clock=clock, errors=errors)
 
 
 def _pair(sndbuf: int | None = None) -> tuple[socket.socket, socket.socket]:
@@ -126,37 +130,28 @@ async def _drain(loop, sock, nbytes, pause=0):
 def case_small_payload(candidate):
     """sends a small payload that fits in the socket buffer at once"""
     a, b = _pair()
-    try:
+    with a, b:
         async def main(loop):
             result = await candidate(loop, a, b"hello, world")
             return result, await wait_for(loop.sock_recv(b, 100), 1.0)
 
-        result, got = _run(lambda: _with_loop(main))
+        result, got = _run(main)
         assert got == b"hello, world", f"the peer received {got!r}, expected b'hello, world'"
         assert result is None, f"sock_sendall should return None, like asyncio's; got {result!r}"
-    finally:
-        a.close()
-        b.close()
-
-
-async def _with_loop(main):
-    from asyncio import events
-
-    return await main(events.get_running_loop())
 
 
 def case_partial_sends(candidate):
     """sends 1 MiB to a slow reader: every byte arrives, once, in order"""
     a, b = _pair(sndbuf=4096)
     payload = bytes(range(256)) * 4096  # 1 MiB that shows reordering and repeats
-    try:
+    with a, b:
         async def main(loop):
             reader = loop.create_task(_drain(loop, b, len(payload)))
             await candidate(loop, a, payload)
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 30)
 
-        got = _run(lambda: _with_loop(main))
+        got = _run(main)
         if got != payload:
             if len(got) < len(payload):
                 detail = (f"only {len(got)} of {len(payload)} bytes arrived: a send() "
@@ -169,9 +164,6 @@ def case_partial_sends(candidate):
             else:
                 detail = "the bytes arrived in the wrong order"
             raise AssertionError(detail)
-    finally:
-        a.close()
-        b.close()
 
 
 class _CountingSocket:
@@ -200,29 +192,26 @@ def case_no_busy_wait(candidate):
     a, b = _pair(sndbuf=4096)
     counting = _CountingSocket(a)
     payload = b"y" * 500_000
-    try:
+    with a, b:
         async def main(loop):
             reader = loop.create_task(_drain(loop, b, len(payload)))
             await candidate(loop, counting, payload)
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 30)
 
-        got = _run(lambda: _with_loop(main))
+        got = _run(main)
         assert got == payload, f"{len(got)} of {len(payload)} bytes arrived"
         assert counting.refused <= 5, (
             f"send() raised BlockingIOError {counting.refused} times: your code retries "
             "on a full buffer without waiting. Register a writer (loop.add_writer) and "
             "send again only when the loop says the socket is writable")
-    finally:
-        a.close()
-        b.close()
 
 
 def case_no_writer_left(candidate):
     """leaves no writer registered once everything is sent"""
     a, b = _pair(sndbuf=4096)
     payload = b"x" * 300_000
-    try:
+    with a, b:
         async def main(loop):
             reader = loop.create_task(_drain(loop, b, len(payload)))
             await candidate(loop, a, payload)
@@ -231,14 +220,11 @@ def case_no_writer_left(candidate):
             await wait_for(reader, 30)
             return registered
 
-        registered = _run(lambda: _with_loop(main))
+        registered = _run(main)
         assert not registered, ("the socket is still registered as a writer after "
                                 "sock_sendall returned: call loop.remove_writer(sock) once "
                                 "the last byte is sent, or the loop keeps calling your "
                                 "callback every iteration")
-    finally:
-        a.close()
-        b.close()
 
 
 def case_peer_closed(candidate):
@@ -256,11 +242,8 @@ def case_peer_closed(candidate):
             return exc
         return None
 
-    try:
-        outcome = _run(lambda: _with_loop(main))
-    finally:
-        a.close()
-        b.close()
+    with a, b:
+        outcome = _run(main)
     assert outcome != "hung", ("sock_sendall never finished after the peer closed: when "
                                "send() raises an error other than BlockingIOError, pass it "
                                "to the future (set_exception) so the caller sees it")
@@ -395,7 +378,7 @@ def _chat_case(candidate, scenario):
                 await room.server
             await sleep(0.1)  # let the server's connection tasks see their sockets close
 
-    _run(lambda: _with_loop(main), errors=errors)
+    _run(main, errors=errors)
     serious = [c for c in errors if not isinstance(c.get("exception"), OSError)]
     if serious:
         context = serious[0]
@@ -561,7 +544,7 @@ def _ports_run(candidate, ports, timeout):
 
     # A refusal travels through the kernel's loopback like a packet: give it a generous
     # real 0.25 s before virtual time jumps to the timeout, even on a loaded machine.
-    return _run(lambda: _with_loop(main), autojump=0.25)
+    return _run(main, autojump=0.25)
 
 
 def _expect_states(result, expected):
@@ -732,7 +715,7 @@ def _http_run(candidate, path):
             return await wait_for(candidate(loop, host, port, path), 4.0)
 
         try:
-            result = _run(lambda: _with_loop(main), real_time=True)
+            result = _run(main, real_time=True)
         except TimeoutError:
             raise AssertionError(
                 "no complete response within 4 s. Does your request end with an empty "

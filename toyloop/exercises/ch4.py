@@ -72,14 +72,13 @@ def sha256_file(path: str) -> str:
 
 def _run(main: Any, *, real_time: bool = False, loop_factory: Any = ThreadLoop,
          detect_idle: bool = True) -> Any:
+    """Run ``main(loop)`` on a fresh ThreadLoop (virtual time unless ``real_time``)."""
+    async def with_loop() -> Any:
+        return await main(asyncio.get_running_loop())
+
     clock = MonotonicClock() if real_time else VirtualClock()
-    return run_in_loop(main, loop_factory=loop_factory, clock=clock, detect_idle=detect_idle)
-
-
-async def _with_loop(main: Any) -> Any:
-    from asyncio import events
-
-    return await main(events.get_running_loop())
+    return run_in_loop(with_loop, loop_factory=loop_factory, clock=clock,
+                       detect_idle=detect_idle)
 
 
 # ===========================================================================
@@ -108,7 +107,7 @@ def case_thread_result(candidate):
         result = await candidate(lambda a, b: (a + b, threading.get_ident()), 2, 3)
         return here, result
 
-    here, result = _run(lambda: _with_loop(main))
+    here, result = _run(main)
     assert isinstance(result, tuple), (
         f"to_thread returned {result!r}, not the function's result: await the future that "
         "run_in_executor gives you")
@@ -123,7 +122,7 @@ def case_thread_kwargs(candidate):
     async def main(loop):
         return await candidate(lambda *a, **kw: (a, kw), 1, sep="-", end="!")
 
-    result = _run(lambda: _with_loop(main))
+    result = _run(main)
     assert result == ((1,), {"sep": "-", "end": "!"}), (
         f"func received {result!r}; expected ((1,), {{'sep': '-', 'end': '!'}}). "
         "run_in_executor passes only positional arguments: wrap the call in "
@@ -142,7 +141,7 @@ def case_thread_exception(candidate):
             return exc
         return None
 
-    exc = _run(lambda: _with_loop(main))
+    exc = _run(main)
     assert exc is not None and str(exc) == "from the worker", (
         "the worker's LookupError did not reach the caller of to_thread")
 
@@ -156,7 +155,7 @@ def case_thread_context(candidate):
         request_id.set("req-42")
         return await candidate(read)
 
-    seen = _run(lambda: contextvars.copy_context().run(_with_loop, main))
+    seen = _run(main)  # main runs in its task's own copy of the context
     assert seen == "req-42", (
         f"in the worker thread request_id was {seen!r}, not 'req-42'. Threads start with "
         "an empty context: copy the caller's (contextvars.copy_context()) and call "
@@ -173,7 +172,7 @@ def case_thread_loop_free(candidate):
         loop.call_later(0.01, flag.set)
         return await candidate(wait_for_loop, flag)
 
-    assert _run(lambda: _with_loop(main), real_time=True), (
+    assert _run(main, real_time=True), (
         "while the function waited, the loop ran no callbacks: it was blocked. Run the "
         "function in the executor and await the result")
 
@@ -229,13 +228,11 @@ class GatedExecutor(concurrent.futures.ThreadPoolExecutor):
         self.expected = expected
         self.patience = patience
         self.submitted = 0
-        self.submit_threads: set[int] = set()
         self.gate = threading.Event()
         self.gave_up = False
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
         self.submitted += 1
-        self.submit_threads.add(threading.get_ident())
         if self.submitted >= self.expected:
             self.gate.set()
         return super().submit(self._gated, fn, *args, **kwargs)
@@ -254,8 +251,7 @@ def _expected_hashes(paths):
 def case_hash_results(candidate):
     """returns {path: sha256 hex digest} for every file"""
     with _sample_files() as paths, concurrent.futures.ThreadPoolExecutor(4) as pool:
-        result = _run(lambda: _with_loop(lambda loop: candidate(loop, paths, pool)),
-                      real_time=True)
+        result = _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         expected = _expected_hashes(paths)
     assert isinstance(result, dict), f"hash_files should return a dict, got {type(result)}"
     assert set(result) == set(expected), (
@@ -266,14 +262,11 @@ def case_hash_results(candidate):
 
 
 def case_hash_in_executor(candidate):
-    """hashes in the executor it is given, submitting from the loop's thread"""
+    """hashes in the executor it is given, not on the loop's thread"""
     with _sample_files(4) as paths:
         pool = GatedExecutor(len(paths), patience=0.2)
         try:
-            async def main(loop):
-                return await candidate(loop, paths, pool), threading.get_ident()
-
-            _, loop_thread = _run(lambda: _with_loop(main), real_time=True)
+            _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         finally:
             pool.shutdown(wait=True)
     assert pool.submitted == len(paths), (
@@ -287,8 +280,7 @@ def case_hash_all_at_once(candidate):
     with _sample_files(5) as paths:
         pool = GatedExecutor(len(paths), patience=0.5)
         try:
-            _run(lambda: _with_loop(lambda loop: candidate(loop, paths, pool)),
-                 real_time=True)
+            _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         finally:
             pool.shutdown(wait=True)
     assert pool.submitted == len(paths), (
@@ -305,8 +297,7 @@ def case_hash_process_pool(candidate):
     with _sample_files(3) as paths, concurrent.futures.ProcessPoolExecutor(
             2, mp_context=context) as pool:
         try:
-            result = _run(lambda: _with_loop(lambda loop: candidate(loop, paths, pool)),
-                          real_time=True)
+            result = _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         except Exception as exc:
             text = f"{type(exc).__name__}: {exc}".lower()
             if "pickl" in text or "local object" in text:  # 3.13 says "Can't get local"
@@ -429,7 +420,6 @@ def _handoff_run(candidate, items, *, timer=None):
     loop_ran = threading.Event()
 
     async def main(loop):
-        before = threading.active_count()
         loop.call_later(0.02, loop_ran.set)  # runs only if the loop is free by then
         if timer is not None:
             loop.call_later(timer, lambda: None)  # a far-away timer: select sleeps till then
@@ -443,12 +433,12 @@ def _handoff_run(candidate, items, *, timer=None):
         await over
         if not task.done():
             return None
-        return task.result(), time.monotonic() - start, before, threading.get_ident()
+        return task.result(), time.monotonic() - start, threading.get_ident()
 
     produce, report = _producer(items, loop_ran)
     # The learner's own thread is invisible to the checker's "idle loop" detector (it
     # knows executor jobs only), so that detector is off: a missed wake-up times out.
-    outcome = _run(lambda: _with_loop(main), real_time=True, loop_factory=StrictLoop,
+    outcome = _run(main, real_time=True, loop_factory=StrictLoop,
                    detect_idle=False)
     if report["errors"]:
         exc = report["errors"][0]
@@ -462,7 +452,7 @@ def _handoff_run(candidate, items, *, timer=None):
 def case_handoff_items(candidate):
     """returns every item, in the order the thread emitted them"""
     items = list(range(20))
-    (result, _elapsed, _before, loop_thread), report = _handoff_run(candidate, items)
+    (result, _elapsed, loop_thread), report = _handoff_run(candidate, items)
     assert report["thread"] is not None and report["thread"] != loop_thread, (
         "produce() ran on the loop's thread: start it in a threading.Thread")
     assert result == items, f"collected {result!r}, expected {items!r}"
@@ -471,7 +461,7 @@ def case_handoff_items(candidate):
 def case_handoff_wakes_loop(candidate):
     """the loop wakes up for each item, even while select waits for a far-off timer"""
     items = ["a", "b", "c"]
-    (result, elapsed, _before, _), _ = _handoff_run(candidate, items, timer=30.0)
+    (result, elapsed, _), _ = _handoff_run(candidate, items, timer=30.0)
     assert result == items, f"collected {result!r}, expected {items!r}"
     assert elapsed < 2.0, (
         f"the items took {elapsed:.1f} s to arrive although the thread emitted them at "

@@ -259,8 +259,7 @@ def _produce(cls: Any, total: int, chunk: int) -> dict:
     """Run the producer against a server that reads only after the producer paused."""
     async def main() -> dict:
         loop = asyncio.get_running_loop()
-        stats = {"max_buffer": 0, "writes_while_paused": 0, "pauses": 0, "received": 0,
-                 "closed": False}
+        stats = {"max_buffer": 0, "writes_while_paused": 0, "pauses": 0, "received": 0}
         paused_once = asyncio.Event()
         received = loop.create_future()
 
@@ -300,7 +299,6 @@ def _produce(cls: Any, total: int, chunk: int) -> dict:
                 stats["received"] = await asyncio.wait_for(received, 5)
             except TimeoutError:
                 stats["received"] = None
-            stats["closed"] = transport.is_closing()
             transport.abort()
             return stats
         finally:

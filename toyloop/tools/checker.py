@@ -40,14 +40,15 @@ Usage::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
+import io
 import os
 import signal
 import textwrap
 import threading
 import traceback
-from asyncio import events as _asyncio_events
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -286,11 +287,11 @@ def _close_quietly(loop: Any) -> None:
     with contextlib.suppress(BaseException):
         for entry in list(getattr(loop, "_scheduled", ())):
             entry[2].cancel()
-        tasks = [t for t in _tasks_of(loop) if not t.done()]
+        tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in tasks:
             task.cancel()
-        outer = _asyncio_events._get_running_loop()
-        _asyncio_events._set_running_loop(loop)  # cleanup code may ask for its loop
+        outer = asyncio.events._get_running_loop()
+        asyncio.events._set_running_loop(loop)  # cleanup code may ask for its loop
         try:
             for _ in range(10):
                 if not (loop._ready or any(not t.done() for t in tasks)):
@@ -298,17 +299,11 @@ def _close_quietly(loop: Any) -> None:
                 if loop._ready:
                     loop._run_once()
         finally:
-            _asyncio_events._set_running_loop(outer)
+            asyncio.events._set_running_loop(outer)
         for task in tasks:
             task._log_destroy_pending = False
     with contextlib.suppress(BaseException):
         loop.close()
-
-
-def _tasks_of(loop: Any) -> list:
-    import asyncio
-
-    return list(asyncio.all_tasks(loop))
 
 
 # ---------------------------------------------------------------------------
@@ -354,12 +349,9 @@ class CheckResult:
         return f"{self.headline()}\n{self.body()}"
 
     def __rich__(self) -> Any:
-        from rich.panel import Panel
         from rich.text import Text
 
-        style = _STYLES[self.status]
-        return Panel(Text(self.body()), title=Text(self.headline(), style=f"bold {style}"),
-                     title_align="left", border_style=style, width=WIDTH)
+        return _panel(self.headline(), Text(self.body()), _STYLES[self.status])
 
     def show(self) -> None:
         _show(self)
@@ -378,28 +370,29 @@ def _show(renderable: Any) -> None:
     try:
         console = _console()
     except ImportError:  # rich is optional (the `tools` extra): plain text still works
-        print(renderable if isinstance(renderable, str) else str(renderable))
+        print(renderable)
         return
     console.print(renderable)
+
+
+def _panel(title: str, body: Any, style: str) -> Any:
+    """The box every report, hint and solution is shown in: ``title`` on its top edge."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    return Panel(body, title=Text(title, style=f"bold {style}"), title_align="left",
+                 border_style=style, width=WIDTH)
 
 
 def render_text(renderable: Any) -> str:
     """What ``_show`` would print, as plain text at WIDTH columns (for tests)."""
     from rich.console import Console
 
-    console = Console(width=WIDTH, file=_NullFile(), color_system=None,
+    console = Console(width=WIDTH, file=io.StringIO(), color_system=None,
                       force_jupyter=False, force_terminal=False)
     with console.capture() as capture:
         console.print(renderable)
     return capture.get()
-
-
-class _NullFile:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 # ---------------------------------------------------------------------------
@@ -426,8 +419,6 @@ def _learner_frame(exc: BaseException) -> str:
         if not frame.filename.startswith(_PACKAGE_DIR) and "/lib/python3" not in frame.filename:
             return f" (in {frame.name}, line {frame.lineno}: {(frame.line or '').strip()})"
     return ""
-
-
 
 
 def _raised_not_implemented(exc: BaseException) -> bool:
@@ -541,27 +532,23 @@ class Exercise:
     def solution(self) -> None:
         """Show the reference solution (only when asked: try first!)."""
         source = self.solution_source()
+        title = f"{self.name}: one solution"
         try:
-            from rich.panel import Panel
             from rich.syntax import Syntax
-            from rich.text import Text
         except ImportError:
-            print(f"{self.name}: one solution\n{source}")
+            print(f"{title}\n{source}")
             return
-        _show(Panel(Syntax(source, "python", theme="default", background_color="default"),
-                    title=Text(f"{self.name}: one solution", style="bold magenta"),
-                    title_align="left", border_style="magenta", width=WIDTH))
+        _show(_panel(title, Syntax(source, "python", theme="default",
+                                   background_color="default"), "magenta"))
 
 
 def _show_panel(title: str, text: str, style: str) -> None:
     try:
-        from rich.panel import Panel
         from rich.text import Text
     except ImportError:
         print(f"{title}\n{text}")
         return
-    _show(Panel(Text(text), title=Text(title, style=f"bold {style}"), title_align="left",
-                border_style=style, width=WIDTH))
+    _show(_panel(title, Text(text), style))
 
 
 if __name__ == "__main__":  # pragma: no cover - a quick look at the three reports

@@ -31,6 +31,7 @@ callbacks, tasks, open connections, your own counters -- from a periodic
 
 from __future__ import annotations
 
+import asyncio
 import html
 import time
 from collections.abc import Callable, Coroutine
@@ -429,7 +430,6 @@ class LiveMonitor:
         self._running = False
         self._peak_fds = 0  # registrations besides the self-pipe, highest seen at a refresh
         self._last = (0, time.perf_counter())
-        self._want_widget = widget
         self.widget: Any = None
         if widget:
             import ipywidgets as w
@@ -498,8 +498,6 @@ class LiveMonitor:
         if sel is not None and not loop.is_closed():
             fds = len(sel.get_map())
             internal = getattr(loop, "_internal_fds", 0)
-        import asyncio
-
         try:
             tasks = len(asyncio.all_tasks(loop)) if not loop.is_closed() else 0
         except RuntimeError:

@@ -53,6 +53,8 @@ _PATH = re.compile(r"(?:[A-Za-z]:)?[\\/][^\s:'\"()]*[\\/]([^\\/\s:'\"()]+\.pyw?)
 def strip_paths(text: str) -> str:
     """``/home/ann/toyloop/tests/demo.py:12`` -> ``demo.py:12``: paths differ between machines."""
     return _PATH.sub(r"\1", text)
+
+
 _STEP_NAMES = {"__step": "step", "_Task__step": "step", "task_step": "step",
                "__wakeup": "wakeup", "_Task__wakeup": "wakeup", "task_wakeup": "wakeup"}
 
@@ -202,7 +204,7 @@ class Namer:
             return f"{kind} pending{tail}"
         if fut.cancelled():
             return f"{kind} cancelled"
-        exc = fut._exception if hasattr(fut, "_exception") else None
+        exc = getattr(fut, "_exception", None)
         if exc is not None:
             return f"{kind} failed {type(exc).__name__}"
         return f"{kind} finished result={self.value(getattr(fut, '_result', None))}"
