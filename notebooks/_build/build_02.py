@@ -97,6 +97,7 @@ from toyloop.ch2_futures import (
     _get_loop, _release_waiter, _sleep0, current_task, ensure_future,
 )
 from toyloop.clock import VirtualClock
+from toyloop.tools.recorder import strip_paths  # ".../ipykernel_123/456.py:3" -> "456.py:3"
 
 
 def new_loop():
@@ -176,7 +177,8 @@ fut.add_done_callback(lambda f: print("done callback got", f.result()))
 print(fut)
 fut.set_result(42)
 print(fut)
-print("ready queue:", list(loop._ready))
+# A Handle's repr names the file of its callback: here, this cell's temporary file.
+print("ready queue:", strip_paths(repr(list(loop._ready))))
 """)
 
 md("""
@@ -509,9 +511,9 @@ loop = new_loop()
 fut = loop.create_future()
 task = loop.create_task(worker(fut), name="worker")
 loop.call_later(2, fut.set_result, 21)
-print("before:", task)
+print("before:", strip_paths(repr(task)))  # the cell's file, without its folder
 print("result:", loop.run_until_complete(task))
-print("after: ", task)
+print("after: ", strip_paths(repr(task)))
 loop.close()
 """)
 
