@@ -224,6 +224,6 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any], piece: str = "
 
 def load_all() -> dict[str, Scenario]:
     """Import every scenario module, so SCENARIOS is complete."""
-    from . import futures, io, ordering, tasks, threads  # noqa: F401
+    from . import futures, io, ordering, tasks, threads, transports  # noqa: F401
 
     return SCENARIOS
