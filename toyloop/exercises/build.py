@@ -59,7 +59,7 @@ def loop_with(name: str, candidate: Any) -> type:
 
 def _scenario_case(name: str, scenario_name: str) -> Callable[[Any], None]:
     sc = SCENARIOS[scenario_name]
-    label = f"your {PIECES[name].short}"
+    label = PIECES[name].short
 
     def case(candidate: Any) -> None:
         loop_cls = loop_with(name, candidate)

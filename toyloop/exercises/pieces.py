@@ -150,6 +150,10 @@ def reference_pieces(names: Iterable[str] | None = None) -> dict[str, dict[str, 
 # ---------------------------------------------------------------------------
 
 
+_CLASS_BOOKKEEPING = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__",
+                      "__firstlineno__", "__static_attributes__", "__annotations__"}
+
+
 def methods_of(p: Piece, candidate: Any) -> dict[str, Any]:
     """The methods ``candidate`` supplies for piece ``p``, under their class names.
 
@@ -164,11 +168,9 @@ def methods_of(p: Piece, candidate: Any) -> dict[str, Any]:
             raise TypeError(f"write {p.short}'s methods inside `class {p.shell}:` (that "
                             f"name, so that self.__x means what it means in toyloop), "
                             f"not `class {candidate.__name__}:`")
-        found = {}
-        for method in p.methods + p.optional:
-            attr = p.attribute(method)
-            if attr in candidate.__dict__:
-                found[attr] = candidate.__dict__[attr]
+        # Every method the learner wrote comes along, helpers included.
+        found = {attr: value for attr, value in candidate.__dict__.items()
+                 if attr not in _CLASS_BOOKKEEPING}
     elif callable(candidate) and len(p.methods) == 1:
         found = {p.attribute(p.methods[0]): candidate}
     else:

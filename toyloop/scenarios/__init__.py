@@ -84,25 +84,72 @@ def _error_event(context: dict) -> tuple:
             type(exc).__name__ if exc is not None else None)
 
 
+SPIN = ("the loop ran {n} iterations without finishing the scenario. Either it never "
+        "waits (a select timeout that is always 0 while nothing is ready), or something "
+        "keeps rescheduling itself without making progress.")
+IDLE = ("the loop was about to wait forever: nothing is ready, no timer is set and nothing "
+        "else can wake it, but the scenario has not finished. A callback or a wake-up was "
+        "lost on the way.")
+READY_BUT_WAITING = ("the loop was about to wait (timeout {timeout!r}) although callbacks "
+                     "were ready: when anything is ready, the timeout is 0.")
+TIMER_BUT_FOREVER = ("the loop was about to wait with no timeout although a timer is set: "
+                     "the timeout is the time left until the first timer.")
+NEGATIVE_TIMEOUT = ("the loop asked select() to wait {timeout:g} seconds: a negative "
+                    "timeout makes the selector wait forever. A timer already overdue "
+                    "means a timeout of 0 (max(0, when - now)).")
+
+
 class _Guard:
-    """Counts a loop's iterations and refuses a wait that nothing can end.
+    """Counts a loop's iterations and refuses a wait that is wrong or endless.
 
     Installed on the loop object (instance attributes wrapping ``_run_once``
-    and ``_select``), so it works whoever wrote those methods.
+    and ``_select``), so it works whoever wrote those methods, and whatever
+    the tools hook into.
     """
 
     def __init__(self, loop: Any, max_iterations: int) -> None:
-        from toyloop.tools.checker import IterationLimit
-
-        self.limit = IterationLimit(loop, max_iterations)
+        self.loop = loop
+        self.max_iterations = max_iterations
+        self.iterations = 0
         run_once = loop._run_once
-        loop._run_once = lambda: (self.limit.before_run_once(), run_once())[1]
+        loop._run_once = lambda: (self.count(), run_once())[1]
         select = getattr(loop, "_select", None)
         if select is not None:
             def guarded(timeout: Any) -> Any:
-                self.limit.before_select(timeout)
+                self.check_wait(timeout)
                 return select(timeout)
             loop._select = guarded
+
+    def count(self) -> None:
+        from toyloop.tools.checker import LoopStuck
+
+        self.iterations += 1
+        if self.iterations > self.max_iterations:
+            raise LoopStuck(SPIN.format(n=self.max_iterations))
+
+    def check_wait(self, timeout: float | None) -> None:
+        from toyloop.tools.checker import LoopStuck
+
+        loop = self.loop
+        if timeout is not None and timeout < 0:
+            raise LoopStuck(NEGATIVE_TIMEOUT.format(timeout=timeout))
+        if timeout != 0 and any(not h._cancelled for h in loop._ready):
+            raise LoopStuck(READY_BUT_WAITING.format(timeout=timeout))
+        if timeout is None:
+            if any(not entry[-1]._cancelled for entry in loop._scheduled):
+                raise LoopStuck(TIMER_BUT_FOREVER)
+            if not self._could_be_woken():
+                raise LoopStuck(IDLE)
+
+    def _could_be_woken(self) -> bool:
+        loop = self.loop
+        selector = getattr(loop, "_selector", None)
+        if selector is None:
+            return False
+        if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
+            return True
+        threads_busy = getattr(loop, "_threads_busy", None)
+        return bool(threads_busy and threads_busy())
 
 
 def _run(loop: Any, main: Any) -> Any:
@@ -126,9 +173,12 @@ def _close(loop: Any) -> None:
                 task.cancel()
             if tasks:
                 loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        with contextlib.suppress(BaseException):
-            if hasattr(loop, "shutdown_default_executor"):
-                loop.run_until_complete(loop.shutdown_default_executor())
+        if hasattr(loop, "shutdown_default_executor"):
+            shutdown = loop.shutdown_default_executor()
+            try:
+                loop.run_until_complete(shutdown)
+            except BaseException:  # a broken loop: close the coroutine, never awaited
+                shutdown.close()
         with contextlib.suppress(BaseException):
             loop.close()
     finally:
@@ -144,17 +194,21 @@ def record(sc: Scenario | str, loop: Any, *, guard: bool = False) -> list:
     if guard:
         _Guard(loop, sc.max_iterations)
     try:
-        main = sc.fn(loop, log.append)
+        try:
+            main = sc.fn(loop, log.append)
+        except BaseException as exc:
+            exc.partial_log = log  # type: ignore[attr-defined] # what happened before
+            raise
         if inspect.iscoroutine(main):
             try:
                 log.append(("returned", _run(loop, main)))
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # the scenario's own outcome, part of the log
-                from toyloop.tools.checker import LoopStuck
-                if isinstance(exc, LoopStuck):
-                    raise
                 log.append(("raised", type(exc).__name__, str(exc)))
+            except BaseException as exc:  # LoopStuck: the guard stopped the loop
+                exc.partial_log = log  # type: ignore[attr-defined]
+                raise
     finally:
         _close(loop)
     return log
@@ -198,32 +252,72 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any], piece: str = "
     """
     sc = SCENARIOS[sc] if isinstance(sc, str) else sc
     want = expected(sc)
+    from toyloop.tools.checker import LoopStuck
+
     if sc.clock == "virtual":
         from toyloop.clock import VirtualClock
-        loop = loop_factory(clock=VirtualClock())
+        # Not 0: a loop that mistakes a deadline for a delay waits 100 s too long.
+        loop = loop_factory(clock=VirtualClock(start=100.0))
     else:
         loop = loop_factory()
-    got = record(sc, loop, guard=True)
+    try:
+        got = record(sc, loop, guard=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        return _failed_run(sc, piece, want, exc)
     if got == want:
         return None
-    index = next((i for i, (a, b) in enumerate(zip(want, got, strict=False)) if a != b),
-                 min(len(want), len(got)))
+    return _difference(sc, piece, want, got)
+
+
+def _first_difference(want: list, got: list) -> int | None:
+    for i, (a, b) in enumerate(zip(want, got, strict=False)):
+        if a != b:
+            return i
+    return None if len(want) == len(got) else min(len(want), len(got))
+
+
+def _difference(sc: Scenario, piece: str, want: list, got: list) -> str:
+    index = _first_difference(want, got)
+    assert index is not None
     if index < len(got) and isinstance(got[index], tuple) and got[index][0] == "raised" and \
-            not (index < len(want) and isinstance(want[index], tuple) and want[index][0] == "raised"):
+            not (index < len(want) and isinstance(want[index], tuple) and
+                 want[index][0] == "raised"):
         return (f"Your loop raised {got[index][1]}: {got[index][2]} while running the "
-                f"scenario '{sc.title}'; asyncio's did not.")
-    first = (f"event {index + 1}: asyncio logged "
-             f"{want[index]!r}" if index < len(want) else f"asyncio logged nothing more after "
-             f"event {index}")
-    first += (f", yours {got[index]!r}" if index < len(got)
-              else ", yours logged nothing more")
+                f"scenario '{sc.title}'; asyncio's did not. If that is no typo: "
+                f"{sc.says.format(piece=piece)}")
+    first = (f"asyncio logged {want[index]!r}" if index < len(want)
+             else f"asyncio logged nothing more after event {index}")
+    first += f", yours {got[index]!r}" if index < len(got) else ", yours logged nothing more"
     return (f"{sc.says.format(piece=piece)}\n\nScenario: {sc.title}.\n"
-            f"First difference at {first}.\n"
+            f"First difference at event {index + 1}: {first}.\n"
             f"asyncio: {_clip(want)}\nyours:   {_clip(got)}")
+
+
+def _failed_run(sc: Scenario, piece: str, want: list, exc: BaseException) -> str:
+    """The loop stopped (guard) or raised: say so, after any difference before that."""
+    from toyloop.tools.checker import LoopStuck, _learner_frame
+
+    got = getattr(exc, "partial_log", [])
+    index = _first_difference(want, got)
+    if isinstance(exc, LoopStuck):
+        ending = f"Then your loop never finished the scenario: {exc}"
+    else:
+        ending = (f"Then your loop raised {type(exc).__name__}: {exc}"
+                  f"{_learner_frame(exc)}.")
+    if index is not None and index < len(got):
+        return f"{_difference(sc, piece, want, got)}\n{ending}"
+    if isinstance(exc, LoopStuck):
+        return (f"Your loop never finished the scenario '{sc.title}': {exc}\n\n"
+                f"asyncio logged: {_clip(want)}\nyours, until then: {_clip(got)}")
+    return (f"Your loop raised {type(exc).__name__}: {exc}{_learner_frame(exc)} while "
+            f"running the scenario '{sc.title}'; asyncio's did not. If that is no typo: "
+            f"{sc.says.format(piece=piece)}")
 
 
 def load_all() -> dict[str, Scenario]:
     """Import every scenario module, so SCENARIOS is complete."""
-    from . import futures, io, ordering, tasks, threads, transports  # noqa: F401
+    from . import ordering, futures, tasks, io, threads, transports  # noqa: F401, I001
 
     return SCENARIOS

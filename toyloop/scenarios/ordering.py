@@ -11,6 +11,7 @@ from typing import Any
 from . import scenario
 
 _RO = ("ch1.Scheduler._run_once", "ch2.BaseLoop._run_once")
+_RO2 = ("ch2.BaseLoop._run_once",)  # scenarios that need Handles (chapter 2 on)
 
 
 @scenario("your {piece} did not run callbacks in the order call_soon queued them: "
@@ -71,7 +72,7 @@ def timer_runs_only_when_due(loop: Any, log: Any) -> None:
 
     loop.call_later(0.05, due)
     loop.call_later(0.5, log, "later timer")  # must not run: the loop stops at 0.05
-    loop.call_soon(log, "ready callback")
+    loop.call_soon(lambda: log(("ready callback, no time passed", loop.time() - start < 0.01)))
     loop.run_forever()
     log("stopped")
 
@@ -114,5 +115,77 @@ def callback_chain_does_not_starve_timers(loop: Any, log: Any) -> None:
 
     loop.call_later(0, timer)
     loop.call_soon(again)
+    loop.run_forever()
+    log("stopped")
+
+
+@scenario("your {piece} waited although stop() had been called: a loop that is stopping "
+          "polls (timeout 0), runs what is ready and returns, without waiting for timers.",
+          tags=_RO)
+def stop_before_run_forever_does_not_wait(loop: Any, log: Any) -> None:
+    """stop() then run_forever(): one iteration that does not wait for a timer"""
+    loop.call_later(0.5, log, "timer (too early to run)")
+    loop.stop()
+    loop.run_forever()
+    log("run_forever returned")
+    loop.call_later(0.6, loop.stop)
+    loop.run_forever()
+    log("stopped after the timers")
+
+
+@scenario("your {piece} mishandled an overdue timer: a deadline already in the past "
+          "means 'run it now' (timeout 0), never a negative wait.", tags=_RO)
+def overdue_timer_runs_at_once(loop: Any, log: Any) -> None:
+    """A timer set with a negative delay runs at once, before a 0.01 s one"""
+    loop.call_later(0.01, log, "0.01 s timer")
+    loop.call_later(-1, log, "overdue timer")
+    loop.call_later(0.02, loop.stop)
+    loop.run_forever()
+    log("stopped")
+
+
+@scenario("your {piece} ran a cancelled callback or timer: skip a handle whose "
+          "cancelled() is true.", tags=_RO2)
+def cancelled_handles_are_skipped(loop: Any, log: Any) -> None:
+    """Cancelled call_soon callbacks and timers never run"""
+    loop.call_soon(log, "kept 1")
+    loop.call_soon(log, "cancelled callback").cancel()
+    loop.call_later(0.01, log, "cancelled timer").cancel()
+    loop.call_later(0.02, log, "kept timer")
+    loop.call_soon(log, "kept 2")
+    loop.call_later(0.03, loop.stop)
+    loop.run_forever()
+    log("stopped")
+
+
+@scenario("your {piece} let a failing callback escape: run each handle with "
+          "handle._run(), which reports an exception to the loop's exception handler "
+          "and lets the next callbacks run.", tags=_RO2)
+def failing_callback_is_reported(loop: Any, log: Any) -> None:
+    """A callback that raises is reported; the callbacks after it still run"""
+    def boom() -> None:
+        raise ZeroDivisionError("boom")
+
+    loop.call_soon(log, "before")
+    loop.call_soon(boom)
+    loop.call_soon(log, "after")
+    loop.call_soon(loop.stop)
+    loop.run_forever()
+    log("stopped")
+
+
+@scenario("your {piece} left a due timer for a later iteration: every timer whose "
+          "deadline has passed moves to the ready queue in the same iteration.", tags=_RO)
+def timers_due_together_run_together(loop: Any, log: Any) -> None:
+    """Two timers due at the same moment run in one iteration, before what they schedule"""
+    when = loop.time() + 0.01
+
+    def first() -> None:
+        log("first timer")
+        loop.call_soon(log, "scheduled by the first timer")
+
+    loop.call_at(when, first)
+    loop.call_at(when, log, "second timer")
+    loop.call_at(when + 0.01, loop.stop)
     loop.run_forever()
     log("stopped")
