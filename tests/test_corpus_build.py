@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ CORPUS = Path(__file__).parent / "corpus_build"
 
 
 def _load(path: Path):
+    if str(CORPUS) not in sys.path:
+        sys.path.insert(0, str(CORPUS))  # the corpus files share _common.py
     spec = importlib.util.spec_from_file_location(f"corpus_build_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

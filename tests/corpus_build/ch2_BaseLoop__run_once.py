@@ -5,6 +5,8 @@ module namespace (``heapq``, ``Handle``...), as a saved piece does.  Wrong answe
 are the mistakes chapter 2 warns about, each a small change to ``BASE``.
 """
 
+from _common import maker
+
 PIECE = "ch2.BaseLoop._run_once"
 
 BASE = '''
@@ -34,18 +36,7 @@ class BaseLoop:
 '''
 
 
-def mutate(*pairs: tuple[str, str]) -> str:
-    """BASE with each ``old`` replaced by ``new`` (each must occur exactly once)."""
-    source = BASE
-    for old, new in pairs:
-        assert source.count(old) == 1, old
-        source = source.replace(old, new)
-    return source
-
-
-def wrong(name: str, mistake: str, expect: list[str], *pairs: tuple[str, str]) -> dict:
-    return {"name": name, "kind": "wrong", "mistake": mistake, "expect": expect,
-            "source": mutate(*pairs)}
+wrong, right = maker(BASE)
 
 
 RUN_READY = '''        for _ in range(len(self._ready)):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import selectors
 from asyncio import events as _events
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -214,12 +215,41 @@ def record(sc: Scenario | str, loop: Any, *, guard: bool = False) -> list:
     return log
 
 
+class _VirtualSelector(selectors.DefaultSelector):
+    """Never really waits for a timer: polls, then moves the loop's virtual time on."""
+
+    loop: ReferenceLoop
+
+    def select(self, timeout: float | None = None) -> list:
+        if timeout is None:
+            return super().select(None)
+        events = super().select(0)
+        if not events and timeout > 0:
+            self.loop.virtual_now += timeout
+        return events
+
+
 class ReferenceLoop(asyncio.SelectorEventLoop):
-    """asyncio's loop with asyncio's pure-Python Future and Task (``_PyFuture``).
+    """asyncio's loop, with asyncio's pure-Python Future and Task (``_PyFuture``).
 
     The C versions word a few errors differently ("Result is not set."); toyloop,
     and so the learner, follow the Python ones, which are asyncio's reference code.
+    With ``virtual=True`` its time jumps to the next timer instead of passing (as
+    CPython's test ``TestLoop`` does): only ``time()`` and the wait change, every
+    decision is asyncio's ``_run_once``, and a busy machine cannot reorder timers.
     """
+
+    def __init__(self, virtual: bool = False) -> None:
+        self.virtual = virtual
+        self.virtual_now = 0.0
+        selector = None
+        if virtual:
+            selector = _VirtualSelector()
+            selector.loop = self
+        super().__init__(selector)
+
+    def time(self) -> float:
+        return self.virtual_now if self.virtual else super().time()
 
     def create_future(self) -> Any:
         return asyncio.futures._PyFuture(loop=self)
@@ -236,7 +266,7 @@ def expected(sc: Scenario | str) -> list:
     """What asyncio's own loop logs for ``sc`` (computed once per process)."""
     sc = SCENARIOS[sc] if isinstance(sc, str) else sc
     if sc.name not in _EXPECTED:
-        _EXPECTED[sc.name] = record(sc, ReferenceLoop())
+        _EXPECTED[sc.name] = record(sc, ReferenceLoop(virtual=sc.clock == "virtual"))
     return _EXPECTED[sc.name]
 
 
