@@ -22,9 +22,10 @@ def _outcome(fn: Any, message: bool = True) -> Any:
         return ("raises", type(exc).__name__) + ((str(exc),) if message else ())
 
 
-@scenario("your {piece} called a done callback inside set_result; asyncio hands it to "
-          "loop.call_soon, so whoever calls set_result finishes first and the callback "
-          "runs in a later iteration.", tags=_F)
+@scenario("your {piece} did not schedule the done callbacks the way asyncio does: "
+          "set_result hands each one to loop.call_soon(callback, future), so whoever "
+          "calls set_result finishes first, and each callback runs in a later iteration "
+          "with the future as its only argument.", tags=_F)
 def done_callbacks_go_through_call_soon(loop: Any, log: Any) -> Any:
     """set_result schedules the done callbacks with call_soon, in the order added"""
     async def main() -> None:
@@ -80,7 +81,8 @@ def result_and_exception_by_state(loop: Any, log: Any) -> None:
 
 @scenario("your {piece}'s __await__ did not hand the future to the task and resume with "
           "its result: a pending future yields itself (with _asyncio_future_blocking = "
-          "True), and once woken returns result(); a done future returns at once.",
+          "True), and once woken returns result(), which raises a failed future's exception; "
+          "a done future returns (or raises) at once.",
           tags=_F)
 def await_a_future(loop: Any, log: Any) -> Any:
     """await waits for a pending future, returns a done one's result at once"""
@@ -92,6 +94,12 @@ def await_a_future(loop: Any, log: Any) -> Any:
         pending = loop.create_future()
         loop.call_later(0.01, pending.set_result, "later")
         log(("await pending future", await pending))
+        failed = loop.create_future()
+        failed.set_exception(KeyError("failed already"))
+        try:
+            await failed
+        except KeyError:
+            log("await failed future raised KeyError at once")
         failing = loop.create_future()
         loop.call_soon(failing.set_exception, ValueError("failed"))
         try:
