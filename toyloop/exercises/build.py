@@ -91,8 +91,10 @@ class BuildExercise:
     def __init__(self, name: str, hints: list[str]) -> None:
         load_all()
         self.piece: Piece = piece(name)
-        scenarios = [s for s in SCENARIOS.values() if name in s.tags]
-        self.scenarios = [s.name for s in scenarios]
+        tagged = [s.name for s in SCENARIOS.values() if name in s.tags]
+        first = [s for s in _FIRST.get(name, ()) if s in tagged]
+        # The simplest scenarios first: the first failure names the most basic mistake.
+        self.scenarios = first + [s for s in tagged if s not in first]
         cases = [_shape_case(name)] + [_scenario_case(name, s) for s in self.scenarios]
         reference = tuple(self.piece.reference().values())
         self.exercise = Exercise(f"build {self.piece.short}", cases, hint=hints,
@@ -135,6 +137,11 @@ class BuildExercise:
         """Use toyloop's piece again (deletes your saved one)."""
         return forget(self.name)
 
+
+_FIRST: dict[str, tuple[str, ...]] = {
+    "ch2.Task.__step": ("task_result_and_exception", "task_parks_on_future_and_wakes",
+                        "exception_is_thrown_into_coroutine", "tasks_take_turns_at_sleep0"),
+}
 
 _HINTS: dict[str, list[str]] = {
     "ch1.Scheduler._run_once": [

@@ -301,6 +301,30 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any], piece: str = "
     return _difference(sc, piece, want, got)
 
 
+# Errors whose text says little to a learner, and what usually causes them.
+_NOT_AN_EXCEPTION = (
+    "Something that is not an exception was thrown into a coroutine: coro.throw() needs "
+    "an exception (does __wakeup pass the future, or its result, to __step?).")
+_KNOWN_ERRORS = {
+    "derive from BaseException": _NOT_AN_EXCEPTION,
+    "deriving BaseException": _NOT_AN_EXCEPTION,
+    "deriving from BaseException": _NOT_AN_EXCEPTION,
+    "deque mutated during iteration":
+        "The ready queue changed while a for loop went over it: callbacks add to it as "
+        "they run. Count first, then popleft() that many.",
+    "await wasn't used with future":
+        "A coroutine was resumed before the future it awaits was done: park the task "
+        "(add __wakeup as the future's done callback) instead of stepping it again at once.",
+}
+
+
+def _explain(text: str) -> str:
+    for key, explanation in _KNOWN_ERRORS.items():
+        if key in text:
+            return f" {explanation}"
+    return ""
+
+
 def _first_difference(want: list, got: list) -> int | None:
     for i, (a, b) in enumerate(zip(want, got, strict=False)):
         if a != b:
@@ -315,8 +339,8 @@ def _difference(sc: Scenario, piece: str, want: list, got: list) -> str:
             not (index < len(want) and isinstance(want[index], tuple) and
                  want[index][0] == "raised"):
         return (f"Your loop raised {got[index][1]}: {got[index][2]} while running the "
-                f"scenario '{sc.title}'; asyncio's did not. If that is no typo: "
-                f"{sc.says.format(piece=piece)}")
+                f"scenario '{sc.title}'; asyncio's did not.{_explain(got[index][2])} "
+                f"If that is no typo: {sc.says.format(piece=piece)}")
     first = (f"asyncio logged {want[index]!r}" if index < len(want)
              else f"asyncio logged nothing more after event {index}")
     first += f", yours {got[index]!r}" if index < len(got) else ", yours logged nothing more"
@@ -340,10 +364,11 @@ def _failed_run(sc: Scenario, piece: str, want: list, exc: BaseException) -> str
         return f"{_difference(sc, piece, want, got)}\n{ending}"
     if isinstance(exc, LoopStuck):
         return (f"Your loop never finished the scenario '{sc.title}': {exc}\n\n"
+                f"What the scenario checks: {sc.says.format(piece=piece)}\n\n"
                 f"asyncio logged: {_clip(want)}\nyours, until then: {_clip(got)}")
     return (f"Your loop raised {type(exc).__name__}: {exc}{_learner_frame(exc)} while "
-            f"running the scenario '{sc.title}'; asyncio's did not. If that is no typo: "
-            f"{sc.says.format(piece=piece)}")
+            f"running the scenario '{sc.title}'; asyncio's did not.{_explain(str(exc))} "
+            f"If that is no typo: {sc.says.format(piece=piece)}")
 
 
 def load_all() -> dict[str, Scenario]:

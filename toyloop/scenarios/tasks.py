@@ -41,7 +41,7 @@ def task_parks_on_future_and_wakes(loop: Any, log: Any) -> Any:
         fut = loop.create_future()
         task = loop.create_task(waiter(fut))
         loop.call_later(0.01, fut.set_result, "hello")
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
         log(("task done while parked", task.done()))
         return await task
     return main()
@@ -71,11 +71,11 @@ def exception_is_thrown_into_coroutine(loop: Any, log: Any) -> Any:
 def task_result_and_exception(loop: Any, log: Any) -> Any:
     """A task's result is its coroutine's return value; an exception fails the task"""
     async def returns() -> int:
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
         return 42
 
     async def fails() -> None:
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
         raise RuntimeError("task failed")
 
     async def main() -> None:
