@@ -315,6 +315,13 @@ _KNOWN_ERRORS = {
     "await wasn't used with future":
         "A coroutine was resumed before the future it awaits was done: park the task "
         "(add __wakeup as the future's done callback) instead of stepping it again at once.",
+    "object has no attribute '_cancelled'":
+        "The ready queue holds Handles, and only Handles: a key's data is (reader, "
+        "writer), each a Handle or None; queue the Handle itself, never its callback "
+        "or None.",
+    "is already registered":
+        "The fd was registered twice: when the selector already has a key for it "
+        "(selector.get_key), modify it instead.",
 }
 
 

@@ -27,9 +27,10 @@ def _registered(loop: Any, sock: socket.socket) -> bool:
     return sock.fileno() in loop._selector.get_map()
 
 
-@scenario("your {piece} did not call the reader when its socket became readable: "
-          "add_reader registers the fd with the selector, and each event the select "
-          "reports queues the reader's Handle.", tags=_PE)
+@scenario("your {piece} did not call the reader when its socket became readable, or "
+          "kept the fd afterwards: add_reader registers the fd with the selector, each "
+          "event the select reports queues the reader's Handle, and remove_reader "
+          "unregisters the fd (unless a writer still needs it).", tags=_PE)
 def reader_runs_when_readable(loop: Any, log: Any) -> Any:
     """A reader is called once data arrives, and reads it"""
     a, b = _pair(loop)
@@ -57,23 +58,26 @@ def _close_later(loop: Any, *socks: socket.socket) -> None:
     weakref.finalize(loop, lambda: [s.close() for s in socks])
 
 
-@scenario("your {piece} kept calling a reader after remove_reader: removing it must "
-          "unregister the fd (or drop the reader from its data) and cancel its Handle.",
-          tags=_PE)
+@scenario("your {piece} got a reader's lifetime wrong: a reader stays registered, and "
+          "is called each time its socket is readable, until remove_reader; after that "
+          "it is never called again, and remove_reader answers False.", tags=_PE)
 def removed_reader_is_not_called(loop: Any, log: Any) -> Any:
-    """After remove_reader, a readable socket no longer calls the reader"""
+    """A reader runs once per readable event until removed, then never again"""
     a, b = _pair(loop)
     calls = []
 
     def on_readable() -> None:
-        calls.append(1)
-        log(("remove_reader", loop.remove_reader(a)))
+        calls.append(a.recv(1))  # one byte per call: the socket stays readable
+        if len(calls) == 3:
+            log(("remove_reader", loop.remove_reader(a)))
 
     async def main() -> None:
-        b.send(b"data that nobody reads")
+        b.send(b"abc")
         loop.add_reader(a, on_readable)
         await asyncio.sleep(0.02)
-        log(("reader calls", len(calls)))
+        b.send(b"more data that nobody reads")
+        await asyncio.sleep(0.02)
+        log(("reader calls", calls))
         log(("remove_reader again", loop.remove_reader(a)))
 
     _close_later(loop, a, b)
@@ -104,30 +108,31 @@ def add_reader_replaces_the_old_one(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} mixed up a reader and a writer on the same fd: both can be "
-          "registered at once (one selector key, both events); removing the reader keeps "
-          "the writer.", tags=_PE)
+          "registered at once (one selector key, both events, each called only for its "
+          "own event); removing the reader keeps the writer.", tags=_PE)
 def reader_and_writer_on_one_fd(loop: Any, log: Any) -> Any:
-    """A reader and a writer share one socket; each is called and removed on its own"""
+    """A reader and a writer share one socket; each runs for its own event"""
     a, b = _pair(loop)
-    seen: list = []
 
     def reader() -> None:
-        seen.append("reader")
-        a.recv(100)
+        log(("reader got", a.recv(100)))
         log(("remove_reader", loop.remove_reader(a)))
 
     def writer() -> None:
-        seen.append("writer")
-        if "reader" in seen:
-            log(("remove_writer", loop.remove_writer(a)))
+        log(("remove_writer", loop.remove_writer(a)))
+        b.send(b"x")  # now, and only now, is a readable
 
     async def main() -> None:
-        b.send(b"x")
+        loop.add_reader(a, reader)
+        loop.add_writer(a, writer)
+        await asyncio.sleep(0.02)
+        log(("registered", _registered(loop, a)))
         loop.add_writer(a, writer)
         loop.add_reader(a, reader)
-        await asyncio.sleep(0.02)
-        log(("first two calls", seen[:2]))
-        log(("registered", _registered(loop, a)))
+        log(("remove_reader with a writer left", loop.remove_reader(a)))
+        log(("still registered for the writer", _registered(loop, a)))
+        log(("remove_writer", loop.remove_writer(a)))
+        log(("registered at the end", _registered(loop, a)))
 
     _close_later(loop, a, b)
     return main()
@@ -180,7 +185,7 @@ def sock_recv_gets_the_bytes(loop: Any, log: Any) -> Any:
 
 @scenario("your {piece} left the reader registered after the recv finished or was "
           "cancelled: remove it when the future is done (a done callback does this for "
-          "every way it ends).", tags=_SR)
+          "every way it ends).", tags=_SR + _PE)
 def sock_recv_cancelled_leaves_no_reader(loop: Any, log: Any) -> Any:
     """Cancelling a task waiting in sock_recv leaves no reader behind"""
     a, b = _pair(loop)
@@ -223,4 +228,29 @@ def sock_recv_lets_others_run(loop: Any, log: Any) -> Any:
         await tick
 
     _close_later(loop, a, b)
+    return main()
+
+
+@scenario("your {piece} ran a reader that another callback had removed in the same "
+          "iteration: remove_reader must cancel the reader's Handle, which may already "
+          "sit in the ready queue.", tags=_PE)
+def reader_removed_in_same_iteration_does_not_run(loop: Any, log: Any) -> Any:
+    """Two sockets ready at once; the first reader removes the second, which must not run"""
+    a1, b1 = _pair(loop)
+    a2, b2 = _pair(loop)
+
+    def reader(mine: socket.socket, other: socket.socket, name: str) -> None:
+        mine.recv(100)
+        log(("reader", "ran"))
+        loop.remove_reader(mine)
+        log(("removed the other", loop.remove_reader(other)))
+
+    async def main() -> None:
+        b1.send(b"1")
+        b2.send(b"2")
+        loop.add_reader(a1, reader, a1, a2, "first")
+        loop.add_reader(a2, reader, a2, a1, "second")
+        await asyncio.sleep(0.02)
+
+    _close_later(loop, a1, b1, a2, b2)
     return main()
