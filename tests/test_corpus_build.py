@@ -3,8 +3,12 @@ names the mistake, right answers (written differently from toyloop's) accepted."
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import importlib
 import importlib.util
+import selectors
+import socket
 import sys
 from pathlib import Path
 
@@ -34,6 +38,8 @@ def candidate_from(piece_name: str, source: str):
     p = PIECES[piece_name]
     namespace = dict(vars(importlib.import_module(p.home.partition(":")[0])))
     namespace["__name__"] = "corpus_answer"
+    # What a learner's notebook has imported by then.
+    namespace.update(asyncio=asyncio, functools=functools, socket=socket, selectors=selectors)
     exec(compile(source, f"<corpus {piece_name}>", "exec"), namespace)
     return namespace[p.shell]
 

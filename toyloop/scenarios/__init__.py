@@ -292,9 +292,7 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any], piece: str = "
         loop = loop_factory()
     try:
         got = record(sc, loop, guard=True)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
+    except (LoopStuck, Exception) as exc:  # not CaseTimeout: the checker reports that
         return _failed_run(sc, piece, want, exc)
     if got == want:
         return None

@@ -164,18 +164,23 @@ def ready_then_io_then_timers(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} did not return the bytes the socket received (or b'' once the "
-          "peer closed).", tags=_SR)
+@scenario("your {piece} did not return the bytes the socket received (b'' once the "
+          "peer closed), or left the reader registered after a recv finished.", tags=_SR)
 def sock_recv_gets_the_bytes(loop: Any, log: Any) -> Any:
     """sock_recv returns data already there, data that arrives later, and b'' at EOF"""
     a, b = _pair(loop)
 
     async def main() -> None:
+        # A watchdog: a recv that waits when it should not is woken after 1 s (the
+        # log then shows it), instead of waiting forever for bytes nobody sends.
+        watchdog = loop.call_later(1.0, lambda: (log("watchdog woke a stuck recv"),
+                                                 b.send(b"from the watchdog")))
         b.send(b"already here")
         log(("first", await loop.sock_recv(a, 100)))
         loop.call_later(0.01, b.send, b"later")
         log(("second", await loop.sock_recv(a, 100)))
         loop.call_later(0.01, b.close)
+        watchdog.cancel()
         log(("after close", await loop.sock_recv(a, 100)))
         log(("registered", _registered(loop, a)))
 
