@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
 import importlib
 import importlib.util
+import os
 import selectors
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -39,7 +42,8 @@ def candidate_from(piece_name: str, source: str):
     namespace = dict(vars(importlib.import_module(p.home.partition(":")[0])))
     namespace["__name__"] = "corpus_answer"
     # What a learner's notebook has imported by then.
-    namespace.update(asyncio=asyncio, functools=functools, socket=socket, selectors=selectors)
+    namespace.update(asyncio=asyncio, functools=functools, socket=socket, selectors=selectors,
+                     os=os, heapq=heapq, threading=threading)
     exec(compile(source, f"<corpus {piece_name}>", "exec"), namespace)
     return namespace[p.shell]
 

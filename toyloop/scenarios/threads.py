@@ -39,15 +39,21 @@ def _when_selecting(loop: Any) -> threading.Event:
 
 
 @scenario("your {piece} did not wake the loop: a callback queued from another thread "
-          "waited until a timer ended the select. Write a byte to the self-pipe "
-          "(_write_to_self) after queueing the handle.", clock="real", tags=_TS)
+          "waited until a timer ended the select. Queue one Handle (it runs once, in the "
+          "loop's thread), then write a byte to the self-pipe (_write_to_self).", clock="real",
+          tags=_TS)
 def threadsafe_call_wakes_the_loop(loop: Any, log: Any) -> Any:
     """A thread's call_soon_threadsafe wakes a loop asleep in select"""
     selecting = _when_selecting(loop)
+    loop_thread = threading.get_ident()
+
+    def callback(value: str) -> None:
+        log(("callback runs in the loop's thread", threading.get_ident() == loop_thread))
+        done.set_result(value)
 
     def thread() -> None:
         if selecting.wait(SAFETY):
-            loop.call_soon_threadsafe(done.set_result, "from the thread")
+            loop.call_soon_threadsafe(callback, "from the thread")
 
     async def main() -> None:
         safety = loop.call_later(SAFETY, log, "safety timer: nobody woke the loop")
