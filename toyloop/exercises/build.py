@@ -143,6 +143,9 @@ _FIRST: dict[str, tuple[str, ...]] = {
                         "exception_is_thrown_into_coroutine", "tasks_take_turns_at_sleep0"),
 }
 
+_FIRST["ch4.ThreadLoop.run_in_executor"] = ("executor_returns_result_and_exception",
+                                             "executor_result_wakes_the_loop")
+
 _HINTS: dict[str, list[str]] = {
     "ch1.Scheduler._run_once": [
         "Four phases: how long to wait (0 if anything is ready), wait, move the due timers "

@@ -205,7 +205,7 @@ def record(sc: Scenario | str, loop: Any, *, guard: bool = False) -> list:
                 log.append(("returned", _run(loop, main)))
             except (KeyboardInterrupt, SystemExit):
                 raise
-            except Exception as exc:  # the scenario's own outcome, part of the log
+            except (Exception, asyncio.CancelledError) as exc:  # its outcome: logged
                 log.append(("raised", type(exc).__name__, str(exc)))
             except BaseException as exc:  # LoopStuck: the guard stopped the loop
                 exc.partial_log = log  # type: ignore[attr-defined]
@@ -317,6 +317,9 @@ _KNOWN_ERRORS = {
         "The ready queue holds Handles, and only Handles: a key's data is (reader, "
         "writer), each a Handle or None; queue the Handle itself, never its callback "
         "or None.",
+    "can't be used in 'await' expression":
+        "Only awaitables can be awaited: hand back a loop future (loop.create_future, "
+        "asyncio.wrap_future), not a concurrent.futures.Future.",
     "is already registered":
         "The fd was registered twice: when the selector already has a key for it "
         "(selector.get_key), modify it instead.",

@@ -19,6 +19,21 @@ _EX = ("ch4.ThreadLoop.run_in_executor",)
 SAFETY = 1.0  # seconds: how long a loop nobody wakes sleeps in these scenarios
 
 
+def _safety(loop: Any, log: Any, message: str, delay: float = SAFETY) -> Any:
+    """A timer that, if nobody woke the loop in time, logs ``message`` and gives up.
+
+    Giving up cancels the scenario's main task, so a result that never comes
+    back ends the run (the log shows why) instead of leaving it waiting.
+    """
+    task = asyncio.current_task()
+
+    def give_up() -> None:
+        log(message)
+        task.cancel()
+
+    return loop.call_later(delay, give_up)
+
+
 def _when_selecting(loop: Any) -> threading.Event:
     """An event set once the loop blocks in its selector (a wait longer than 0).
 
@@ -56,7 +71,7 @@ def threadsafe_call_wakes_the_loop(loop: Any, log: Any) -> Any:
             loop.call_soon_threadsafe(callback, "from the thread")
 
     async def main() -> None:
-        safety = loop.call_later(SAFETY, log, "safety timer: nobody woke the loop")
+        safety = _safety(loop, log, "safety timer: nobody woke the loop")
         worker = threading.Thread(target=thread)
         worker.start()
         log(("callback ran", await done))
@@ -87,7 +102,7 @@ def threadsafe_calls_from_many_threads(loop: Any, log: Any) -> Any:
             loop.call_soon_threadsafe(callback, base + i)
 
     async def main() -> None:
-        safety = loop.call_later(SAFETY * 3, log, "safety timer: callbacks missing")
+        safety = _safety(loop, log, "safety timer: callbacks missing", SAFETY * 3)
         threads = [threading.Thread(target=thread, args=(k * 100,)) for k in range(4)]
         for t in threads:
             t.start()
@@ -123,8 +138,11 @@ def _where() -> str:
         else "worker thread"
 
 
-@scenario("your {piece} did not run the function in a worker thread, or did not bring "
-          "its result (or exception) back as a loop future.", clock="real", tags=_EX)
+@scenario("your {piece} did not run the function in a worker thread of the given "
+          "executor (the default pool for None), or did not bring "
+          "its result (or exception) back as a loop future, waking the loop when it is "
+          "done (call_soon_threadsafe; asyncio.wrap_future does it).", clock="real",
+          tags=_EX)
 def executor_returns_result_and_exception(loop: Any, log: Any) -> Any:
     """run_in_executor runs in a worker thread and returns the result or raises"""
     def work(x: int) -> tuple:
@@ -134,6 +152,8 @@ def executor_returns_result_and_exception(loop: Any, log: Any) -> Any:
         raise ValueError("in the thread")
 
     async def main() -> None:
+        # Bounds every wait: a result that never comes back ends in the log, not a hang.
+        safety = _safety(loop, log, "safety timer: a result never came back")
         fut = loop.run_in_executor(None, work, 21)
         log(("is a future", asyncio.isfuture(fut)))
         log(("result", await fut))
@@ -144,6 +164,7 @@ def executor_returns_result_and_exception(loop: Any, log: Any) -> Any:
         with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="mine") as pool:
             name = await loop.run_in_executor(pool, lambda: threading.current_thread().name)
             log(("ran in the given executor", name.startswith("mine")))
+        safety.cancel()
     return main()
 
 
@@ -168,11 +189,14 @@ def executor_does_not_block_the_loop(loop: Any, log: Any) -> Any:
           "does this), or the loop sleeps on.", clock="real", tags=_EX)
 def executor_result_wakes_the_loop(loop: Any, log: Any) -> Any:
     """A finished job wakes a loop that has nothing else to do"""
+    selecting = _when_selecting(loop)
+
     def job() -> str:
+        selecting.wait(SAFETY)  # finish only once the loop sleeps: it must be woken
         return "result"
 
     async def main() -> None:
-        safety = loop.call_later(SAFETY, log, "safety timer: the result never woke the loop")
+        safety = _safety(loop, log, "safety timer: the result never woke the loop")
         log(("got", await loop.run_in_executor(None, job)))
         safety.cancel()
     return main()
