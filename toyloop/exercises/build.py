@@ -146,6 +146,10 @@ _FIRST: dict[str, tuple[str, ...]] = {
 _FIRST["ch4.ThreadLoop.run_in_executor"] = ("executor_returns_result_and_exception",
                                              "executor_result_wakes_the_loop")
 
+_FIRST["ch5._SelectorSocketTransport.write"] = (
+    "write_path_small_write_goes_out_at_once", "write_path_sends_everything_in_order",
+    "write_path_flush_then_idle_then_close", "write_path_flow_control")
+
 _HINTS: dict[str, list[str]] = {
     "ch1.Scheduler._run_once": [
         "Four phases: how long to wait (0 if anything is ready), wait, move the due timers "
