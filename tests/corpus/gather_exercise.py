@@ -528,6 +528,8 @@ from toyloop.ch2_futures import ensure_future
 
 async def gather(*aws):
     futs = [ensure_future(aw) for aw in aws]
+    for f in futs:   # a later failure is still retrieved after we have raised the first
+        f.add_done_callback(lambda f: f.cancelled() or f.exception())
     pending = set(futs)
     try:
         while pending:
@@ -558,6 +560,8 @@ class _Collector:
     def callback_for(self, index):
         def done(child):
             if self.outer.done():
+                if not child.cancelled():
+                    child.exception()   # retrieved, so nobody logs it as lost
                 return
             if child.cancelled():
                 self.outer.set_exception(CancelledError())

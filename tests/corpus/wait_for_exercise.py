@@ -435,6 +435,7 @@ async def wait_for(aw, timeout):
         done, _ = await asyncio.wait({child}, timeout=timeout)
     except CancelledError:
         child.cancel()
+        await asyncio.wait({child})   # let it wind down before we go
         raise
     if done:
         return child.result()
@@ -500,6 +501,10 @@ async def wait_for(aw, timeout):
             await waiter
         except CancelledError:
             fut.cancel()
+            try:
+                await fut
+            except BaseException:
+                pass
             raise
         if not fut.done():
             fut.cancel()
