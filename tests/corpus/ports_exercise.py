@@ -441,7 +441,7 @@ async def my_check_ports(loop, host, ports, timeout):
             try:
                 results[port] = await task
             except asyncio.CancelledError:
-                if not task.cancelled():
+                if asyncio.current_task().cancelling():
                     raise              # we ourselves were cancelled
                 results[port] = "timeout"
     finally:
