@@ -20,7 +20,6 @@ async def _fetch(loop, host, port, request):
         sock.close()
 '''
 
-_REQUEST = 'f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()'
 
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
@@ -262,7 +261,7 @@ async def my_http_get(loop, host, port, path):
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
     return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
 '''},
-    {"name": "lf_only_request", "kind": "wrong",
+    {"name": "lf_only_split", "kind": "wrong",
      "mistake": "I split the response lines at \\n only, so every header value keeps a trailing \\r.",
      "expect": ["header"],
      "source": _CONNECT + '''
