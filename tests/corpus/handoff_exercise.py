@@ -355,6 +355,7 @@ async def my_collect_from_thread(loop, produce, n):
     t.start()
     await all_in
     await thread_done       # the thread's last act was to tell us it is done
+    t.join()                # so this returns at once
     return got
 '''},
     {"name": "to_thread_join", "kind": "correct",
