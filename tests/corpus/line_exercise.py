@@ -270,7 +270,7 @@ class LineCollector(asyncio.Protocol):
         if self.pending:
             self.lines.append(self.pending)
 '''},
-    {"name": "lines_reset_on_connect", "kind": "wrong",
+    {"name": "class_attribute_lines", "kind": "wrong",
      "mistake": "I keep lines in a class attribute list, so every LineCollector instance adds to the same list.",
      "expect": ["shared"],
      "source": '''
