@@ -23,7 +23,8 @@ async def serve(loop, conn, clients):
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "one_client_at_a_time", "kind": "wrong",
-     "mistake": "I serve the first client inline in the accept loop, so nobody else is accepted until it leaves.",
+     "mistake": ("I serve the first client inline in the accept loop, so nobody else is accepted "
+                 "until it leaves."),
      "expect": ["accept"],
      "source": '''
 async def my_chat_server(loop, listener):
@@ -42,7 +43,8 @@ async def my_chat_server(loop, listener):
         conn.close()
 '''},
     {"name": "awaits_serve", "kind": "wrong",
-     "mistake": "I `await serve(conn)` in the accept loop instead of starting a task, so clients are served one after another.",
+     "mistake": ("I `await serve(conn)` in the accept loop instead of starting a task, so clients "
+                 "are served one after another."),
      "expect": ["accept"],
      "source": _SERVE + '''
 
@@ -80,7 +82,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "plain_send", "kind": "wrong",
-     "mistake": "I forward messages with a single conn.send(), ignoring partial sends and a full buffer.",
+     "mistake": ("I forward messages with a single conn.send(), ignoring partial sends and a full "
+                 "buffer."),
      "expect": ["partial"],
      "source": '''
 async def serve(loop, conn, clients):
@@ -135,7 +138,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "departed_kept_in_set", "kind": "wrong",
-     "mistake": "I close a departed client's socket but leave it in the set, so the next broadcast fails on a closed socket.",
+     "mistake": ("I close a departed client's socket but leave it in the set, so the next "
+                 "broadcast fails on a closed socket."),
      "expect": ["left"],
      "source": '''
 async def serve(loop, conn, clients):
@@ -157,7 +161,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "oserror_kills_sender", "kind": "wrong",
-     "mistake": "I don't catch the OSError of sending to a client that has just left, so the sender's own connection dies with it.",
+     "mistake": ("I don't catch the OSError of sending to a client that has just left, so the "
+                 "sender's own connection dies with it."),
      "expect": ["oserror"],
      "source": '''
 async def serve(loop, conn, clients):
@@ -182,7 +187,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "blocking_accept", "kind": "wrong",
-     "mistake": "I make the listener blocking and call listener.accept(), which blocks the loop's thread until a client comes.",
+     "mistake": ("I make the listener blocking and call listener.accept(), which blocks the loop's"
+                 " thread until a client comes."),
      "expect": ["blocked the loop"], "hangs": True,
      "source": _SERVE + '''
 
@@ -195,7 +201,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "blocking_recv", "kind": "wrong",
-     "mistake": "I read each client with a blocking conn.recv(), which blocks the loop's thread while that client is silent.",
+     "mistake": ("I read each client with a blocking conn.recv(), which blocks the loop's thread "
+                 "while that client is silent."),
      "expect": ["blocked the loop"], "hangs": True,
      "source": '''
 async def serve(loop, conn, clients):
@@ -225,7 +232,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "ignores_eof", "kind": "wrong",
-     "mistake": "I never treat b'' as the client leaving, so after a client goes I keep reading b'' forever.",
+     "mistake": ("I never treat b'' as the client leaving, so after a client goes I keep reading "
+                 "b'' forever."),
      "expect": ["left"], "hangs": True,
      "source": '''
 async def serve(loop, conn, clients):
@@ -247,7 +255,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "iterates_live_set", "kind": "wrong",
-     "mistake": "I loop over the clients set itself while awaiting sends, so when another client joins or leaves meanwhile: 'Set changed size during iteration'.",
+     "mistake": ("I loop over the clients set itself while awaiting sends, so when another client "
+                 "joins or leaves meanwhile: 'Set changed size during iteration'."),
      "expect": ["changed size"],
      "source": '''
 async def serve(loop, conn, clients):
@@ -289,7 +298,8 @@ async def my_chat_server(loop, listener):
         await task
 '''},
     {"name": "fire_and_forget_sends", "kind": "wrong",
-     "mistake": "I start a separate task for every send, so two messages to the same client can interleave and arrive out of order.",
+     "mistake": ("I start a separate task for every send, so two messages to the same client can "
+                 "interleave and arrive out of order."),
      "expect": ["order"],
      "source": '''
 async def _send(loop, sock, data, clients):
@@ -321,7 +331,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn, clients))
 '''},
     {"name": "bare_except_loop", "kind": "wrong",
-     "mistake": "I wrapped my accept loop in a bare except: so nothing can break it, which also swallows the cancel that stops the server.",
+     "mistake": ("I wrapped my accept loop in a bare except: so nothing can break it, which also "
+                 "swallows the cancel that stops the server."),
      "expect": ["cancel"], "hangs": True,
      "source": _SERVE + '''
 
@@ -335,7 +346,8 @@ async def my_chat_server(loop, listener):
             pass
 '''},
     {"name": "class_attribute_room", "kind": "wrong",
-     "mistake": "I keep the clients in a class attribute of my Room class, so every server (and every run) shares one set of clients.",
+     "mistake": ("I keep the clients in a class attribute of my Room class, so every server (and "
+                 "every run) shares one set of clients."),
      "expect": ["shared"],
      "source": '''
 class Room:
@@ -368,7 +380,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(room.serve(conn))
 '''},
     {"name": "module_level_clients", "kind": "wrong",
-     "mistake": "I keep the connected clients in a module-level set and never remove departed ones, so a later server still tries to talk to old clients.",
+     "mistake": ("I keep the connected clients in a module-level set and never remove departed "
+                 "ones, so a later server still tries to talk to old clients."),
      "expect": ["shared"],
      "source": '''
 CLIENTS = []
@@ -394,7 +407,8 @@ async def my_chat_server(loop, listener):
         loop.create_task(serve(loop, conn))
 '''},
     {"name": "polls_recv", "kind": "wrong",
-     "mistake": "I poll every client with conn.recv() and sleep(0) between tries instead of awaiting sock_recv: a busy loop.",
+     "mistake": ("I poll every client with conn.recv() and sleep(0) between tries instead of "
+                 "awaiting sock_recv: a busy loop."),
      "expect": ["busy"],
      "source": '''
 import asyncio

@@ -3,7 +3,8 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "class_attribute_waiters", "kind": "wrong",
-     "mistake": "I made the waiters list a class attribute, so every Event shares one list and setting one wakes the others' waiters.",
+     "mistake": ("I made the waiters list a class attribute, so every Event shares one list and "
+                 "setting one wakes the others' waiters."),
      "expect": ["shared"],
      "source": '''
 class Event:
@@ -25,7 +26,8 @@ class Event:
         return True
 '''},
     {"name": "steps_inline", "kind": "wrong",
-     "mistake": "set() calls each waiter's step() directly, so the waiters run inside set() instead of through call_soon.",
+     "mistake": ("set() calls each waiter's step() directly, so the waiters run inside set() "
+                 "instead of through call_soon."),
      "expect": ["call_soon"],
      "source": '''
 class Event:
@@ -113,7 +115,8 @@ class Event:
         return True
 '''},
     {"name": "never_clears", "kind": "wrong",
-     "mistake": "set() never empties the waiters list, so a second set() wakes the same tasks again.",
+     "mistake": ("set() never empties the waiters list, so a second set() wakes the same tasks "
+                 "again."),
      "expect": ["twice"],
      "source": '''
 class Event:
@@ -202,7 +205,8 @@ class Event:
         return True
 '''},
     {"name": "set_forgets_flag", "kind": "wrong",
-     "mistake": "set() wakes the waiters but never sets the flag, so a wait() after set() parks forever.",
+     "mistake": ("set() wakes the waiters but never sets the flag, so a wait() after set() parks "
+                 "forever."),
      "expect": ["already set"], "hangs": True,
      "source": '''
 class Event:
@@ -247,7 +251,8 @@ class Event:
         return True
 '''},
     {"name": "call_soon_of_call", "kind": "wrong",
-     "mistake": "I wrote call_soon(task.step()) with parentheses, which runs the waiter right there inside set().",
+     "mistake": ("I wrote call_soon(task.step()) with parentheses, which runs the waiter right "
+                 "there inside set()."),
      "expect": ["call_soon"],
      "source": '''
 class Event:
@@ -270,7 +275,8 @@ class Event:
         return True
 '''},
     {"name": "schedules_task_object", "kind": "wrong",
-     "mistake": "set() schedules the task object itself with call_soon instead of its step method.",
+     "mistake": ("set() schedules the task object itself with call_soon instead of its step "
+                 "method."),
      "expect": ["step"],
      "source": '''
 class Event:
@@ -293,7 +299,8 @@ class Event:
         return True
 '''},
     {"name": "remove_while_iterating", "kind": "wrong",
-     "mistake": "set() removes each task from the list while looping over it, which skips every other waiter.",
+     "mistake": ("set() removes each task from the list while looping over it, which skips every "
+                 "other waiter."),
      "expect": ["every"], "hangs": True,
      "source": '''
 class Event:
@@ -316,7 +323,8 @@ class Event:
         return True
 '''},
     {"name": "threading_event", "kind": "wrong",
-     "mistake": "I wrapped a threading.Event and wait on it with a timeout, which blocks the scheduler's thread.",
+     "mistake": ("I wrapped a threading.Event and wait on it with a timeout, which blocks the "
+                 "scheduler's thread."),
      "expect": ["blocked"],
      "source": '''
 import threading
@@ -338,7 +346,8 @@ class Event:
         return result
 '''},
     {"name": "set_twice_wakes_again", "kind": "wrong",
-     "mistake": "set() keeps every task that ever waited in a history list and reschedules them all on each set().",
+     "mistake": ("set() keeps every task that ever waited in a history list and reschedules them "
+                 "all on each set()."),
      "expect": ["twice"],
      "source": '''
 class Event:

@@ -13,7 +13,8 @@ async def gather(*aws):
     return results
 '''},
     {"name": "tasks_then_await_in_order", "kind": "wrong",
-     "mistake": "I start every task but then await them in order, so a later child's failure only reaches me after the earlier ones finish, not at once.",
+     "mistake": ("I start every task but then await them in order, so a later child's failure only"
+                 " reaches me after the earlier ones finish, not at once."),
      "expect": ["at once"],
      "source": '''
 from toyloop.ch2_futures import ensure_future
@@ -23,7 +24,8 @@ async def gather(*aws):
     return [await f for f in futures]
 '''},
     {"name": "no_cancel_children", "kind": "wrong",
-     "mistake": "When the task awaiting gather is cancelled I just let the CancelledError out; the children keep running.",
+     "mistake": ("When the task awaiting gather is cancelled I just let the CancelledError out; "
+                 "the children keep running."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
@@ -57,7 +59,8 @@ async def gather(*aws):
     return await outer
 '''},
     {"name": "no_outer_done_guard", "kind": "wrong",
-     "mistake": "My done callback sets outer's exception without checking whether outer is already done, so a second failure raises InvalidStateError in the callback.",
+     "mistake": ("My done callback sets outer's exception without checking whether outer is "
+                 "already done, so a second failure raises InvalidStateError in the callback."),
      "expect": ["already done"],
      "source": '''
 import asyncio
@@ -96,7 +99,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "no_cancelled_check", "kind": "wrong",
-     "mistake": "My callback calls child.exception() without checking child.cancelled(), so a child cancelled by someone else makes the callback raise and gather hangs.",
+     "mistake": ("My callback calls child.exception() without checking child.cancelled(), so a "
+                 "child cancelled by someone else makes the callback raise and gather hangs."),
      "expect": ["cancelled"], "hangs": True,
      "source": '''
 import asyncio
@@ -136,7 +140,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "finishing_order", "kind": "wrong",
-     "mistake": "I append each result when its child finishes, so the list comes back in finishing order instead of argument order.",
+     "mistake": ("I append each result when its child finishes, so the list comes back in "
+                 "finishing order instead of argument order."),
      "expect": ["argument order"],
      "source": '''
 import asyncio
@@ -173,7 +178,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "empty_hangs", "kind": "wrong",
-     "mistake": "With no arguments nothing ever sets outer, so gather() waits forever instead of returning [].",
+     "mistake": ("With no arguments nothing ever sets outer, so gather() waits forever instead of "
+                 "returning []."),
      "expect": ["no arguments"], "hangs": True,
      "source": '''
 import asyncio
@@ -211,7 +217,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "create_task_everything", "kind": "wrong",
-     "mistake": "I call loop.create_task on every argument, which fails for tasks and futures (create_task wants a coroutine).",
+     "mistake": ("I call loop.create_task on every argument, which fails for tasks and futures "
+                 "(create_task wants a coroutine)."),
      "expect": ["future"],
      "source": '''
 import asyncio
@@ -259,7 +266,8 @@ async def gather(*aws):
     return [c.exception() if c.exception() else c.result() for c in children]
 '''},
     {"name": "swallows_own_cancel", "kind": "wrong",
-     "mistake": "When I am cancelled I cancel the children but then return None instead of re-raising CancelledError.",
+     "mistake": ("When I am cancelled I cancel the children but then return None instead of re-"
+                 "raising CancelledError."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
@@ -298,7 +306,8 @@ async def gather(*aws):
         return None
 '''},
     {"name": "busy_wait_all_done", "kind": "wrong",
-     "mistake": "I loop with sleep(0) until every child is done: a busy-wait that keeps the loop spinning and the clock still.",
+     "mistake": ("I loop with sleep(0) until every child is done: a busy-wait that keeps the loop "
+                 "spinning and the clock still."),
      "expect": ["busy"], "hangs": True,
      "source": '''
 import types
@@ -318,7 +327,8 @@ async def gather(*aws):
     return [f.result() for f in futures]
 '''},
     {"name": "poll_every_10ms", "kind": "wrong",
-     "mistake": "I check every 10 ms whether all children are done: polling, so I finish late and wake up hundreds of times.",
+     "mistake": ("I check every 10 ms whether all children are done: polling, so I finish late and"
+                 " wake up hundreds of times."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -340,7 +350,8 @@ async def gather(*aws):
     return [f.result() for f in futures]
 '''},
     {"name": "counts_one_short", "kind": "wrong",
-     "mistake": "I set outer's result when the count reaches len - 1, so gather returns before the last child has finished.",
+     "mistake": ("I set outer's result when the count reaches len - 1, so gather returns before "
+                 "the last child has finished."),
      "expect": ["finished"],
      "source": '''
 import asyncio
@@ -380,7 +391,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "result_in_callback", "kind": "wrong",
-     "mistake": "My done callback calls child.result(), which raises for a failed child inside the callback; outer is never completed and gather hangs.",
+     "mistake": ("My done callback calls child.result(), which raises for a failed child inside "
+                 "the callback; outer is never completed and gather hangs."),
      "expect": ["exception"], "hangs": True,
      "source": '''
 import asyncio
@@ -412,7 +424,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "module_level_results", "kind": "wrong",
-     "mistake": "I keep results in a module-level list, so a second gather returns the first one's results too.",
+     "mistake": ("I keep results in a module-level list, so a second gather returns the first "
+                 "one's results too."),
      "expect": ["previous"],
      "source": '''
 import asyncio
@@ -454,7 +467,8 @@ async def gather(*aws):
         raise
 '''},
     {"name": "asyncio_wait_all", "kind": "wrong",
-     "mistake": "I use asyncio.wait(...) with its default ALL_COMPLETED, so a failure is only raised once every child has finished, not at once.",
+     "mistake": ("I use asyncio.wait(...) with its default ALL_COMPLETED, so a failure is only "
+                 "raised once every child has finished, not at once."),
      "expect": ["at once"],
      "source": '''
 import asyncio
@@ -474,7 +488,8 @@ async def gather(*aws):
     return [f.result() for f in futures]
 '''},
     {"name": "delegates_to_asyncio_gather", "kind": "wrong",
-     "mistake": "I call asyncio.gather instead of writing gather with an outer future and done callbacks.",
+     "mistake": ("I call asyncio.gather instead of writing gather with an outer future and done "
+                 "callbacks."),
      "expect": ["asyncio.gather"],
      "source": '''
 import asyncio

@@ -3,7 +3,8 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "join_after_await", "kind": "wrong",
-     "mistake": "After awaiting the items I call worker.join() directly, which blocks the loop's thread until the worker exits.",
+     "mistake": ("After awaiting the items I call worker.join() directly, which blocks the loop's "
+                 "thread until the worker exits."),
      "expect": ["blocked the loop"],
      "source": '''
 import threading
@@ -29,7 +30,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "join_right_away", "kind": "wrong",
-     "mistake": "I join the thread right after starting it, which blocks the loop's thread while the worker produces.",
+     "mistake": ("I join the thread right after starting it, which blocks the loop's thread while "
+                 "the worker produces."),
      "expect": ["blocked the loop"],
      "source": '''
 import threading
@@ -43,14 +45,16 @@ async def my_collect_from_thread(loop, produce, n):
         if len(items) == n and not done.done():
             done.set_result(None)
 
-    worker = threading.Thread(target=produce, args=(lambda it: loop.call_soon_threadsafe(receive, it),))
+    emit = lambda it: loop.call_soon_threadsafe(receive, it)  # noqa: E731
+    worker = threading.Thread(target=produce, args=(emit,))
     worker.start()
     worker.join()
     await done
     return items
 '''},
     {"name": "plain_call_soon", "kind": "wrong",
-     "mistake": "emit calls loop.call_soon from the worker thread; it must be call_soon_threadsafe.",
+     "mistake": ("emit calls loop.call_soon from the worker thread; it must be "
+                 "call_soon_threadsafe."),
      "expect": ["call_soon_threadsafe"],
      "source": '''
 import asyncio
@@ -72,7 +76,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "set_result_in_thread", "kind": "wrong",
-     "mistake": "emit appends and sets the future's result straight from the worker thread, without handing it to the loop's thread.",
+     "mistake": ("emit appends and sets the future's result straight from the worker thread, "
+                 "without handing it to the loop's thread."),
      "expect": ["call_soon_threadsafe"],
      "source": '''
 import threading
@@ -93,7 +98,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "queue_poll", "kind": "wrong",
-     "mistake": "The thread puts items in a queue.Queue and I poll it every 10 ms with asyncio.sleep instead of waking the loop.",
+     "mistake": ("The thread puts items in a queue.Queue and I poll it every 10 ms with "
+                 "asyncio.sleep instead of waking the loop."),
      "expect": ["wake"],
      "source": '''
 import asyncio
@@ -114,7 +120,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "queue_blocking_get", "kind": "wrong",
-     "mistake": "I read the items with a blocking queue.get(), which blocks the loop's thread while waiting for each item.",
+     "mistake": ("I read the items with a blocking queue.get(), which blocks the loop's thread "
+                 "while waiting for each item."),
      "expect": ["blocked the loop"],
      "source": '''
 import queue
@@ -129,7 +136,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "no_join", "kind": "wrong",
-     "mistake": "I return as soon as I have n items, without waiting for the worker thread to finish.",
+     "mistake": ("I return as soon as I have n items, without waiting for the worker thread to "
+                 "finish."),
      "expect": ["thread", "finish"],
      "source": '''
 import threading
@@ -169,7 +177,8 @@ async def my_collect_from_thread(loop, produce, n):
         if len(items) >= n - 1:
             done.set_result(list(items))
 
-    worker = threading.Thread(target=produce, args=(lambda it: loop.call_soon_threadsafe(receive, it),))
+    emit = lambda it: loop.call_soon_threadsafe(receive, it)  # noqa: E731
+    worker = threading.Thread(target=produce, args=(emit,))
     worker.start()
     result = await done
     await loop.run_in_executor(None, worker.join)
@@ -192,14 +201,16 @@ async def my_collect_from_thread(loop, produce, n):
         if count[0] == n and not done.done():
             done.set_result(None)
 
-    worker = threading.Thread(target=produce, args=(lambda it: loop.call_soon_threadsafe(receive, it),))
+    emit = lambda it: loop.call_soon_threadsafe(receive, it)  # noqa: E731
+    worker = threading.Thread(target=produce, args=(emit,))
     worker.start()
     await done
     await loop.run_in_executor(None, worker.join)
     return list(seen)
 '''},
     {"name": "first_item_only", "kind": "wrong",
-     "mistake": "emit sets the future's result with each item, so I get only the first item back (later set_result calls fail).",
+     "mistake": ("emit sets the future's result with each item, so I get only the first item back "
+                 "(later set_result calls fail)."),
      "expect": ["item"],
      "source": '''
 import threading
@@ -214,7 +225,8 @@ async def my_collect_from_thread(loop, produce, n):
     return [first]
 '''},
     {"name": "threading_event_wait", "kind": "wrong",
-     "mistake": "I wait for a threading.Event that the worker sets at the end, which blocks the loop's thread.",
+     "mistake": ("I wait for a threading.Event that the worker sets at the end, which blocks the "
+                 "loop's thread."),
      "expect": ["blocked the loop"],
      "source": '''
 import threading
@@ -233,7 +245,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items[:n]
 '''},
     {"name": "shared_list_poll", "kind": "wrong",
-     "mistake": "The thread appends straight to my list and I poll its length with sleep(0): a busy loop that never lets the loop sleep.",
+     "mistake": ("The thread appends straight to my list and I poll its length with sleep(0): a "
+                 "busy loop that never lets the loop sleep."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -250,7 +263,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "target_called", "kind": "wrong",
-     "mistake": "I wrote Thread(target=produce(emit)), which calls produce right now on the loop's thread instead of in the new thread.",
+     "mistake": ("I wrote Thread(target=produce(emit)), which calls produce right now on the "
+                 "loop's thread instead of in the new thread."),
      "expect": ["blocked the loop"],
      "source": '''
 import threading
@@ -274,7 +288,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "asyncio_queue_from_thread", "kind": "wrong",
-     "mistake": "The worker thread calls asyncio.Queue.put_nowait directly, which is not thread-safe and does not wake the loop.",
+     "mistake": ("The worker thread calls asyncio.Queue.put_nowait directly, which is not thread-"
+                 "safe and does not wake the loop."),
      "expect": ["call_soon_threadsafe"],
      "source": '''
 import asyncio
@@ -289,7 +304,8 @@ async def my_collect_from_thread(loop, produce, n):
     return items
 '''},
     {"name": "is_alive_poll", "kind": "wrong",
-     "mistake": "I hand items over correctly, but then wait for the thread by checking is_alive() every 50 ms instead of joining it off the loop's thread.",
+     "mistake": ("I hand items over correctly, but then wait for the thread by checking is_alive()"
+                 " every 50 ms instead of joining it off the loop's thread."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -304,7 +320,8 @@ async def my_collect_from_thread(loop, produce, n):
         if len(items) == n and not done.done():
             done.set_result(None)
 
-    worker = threading.Thread(target=produce, args=(lambda it: loop.call_soon_threadsafe(receive, it),))
+    emit = lambda it: loop.call_soon_threadsafe(receive, it)  # noqa: E731
+    worker = threading.Thread(target=produce, args=(emit,))
     worker.start()
     await done
     while worker.is_alive():

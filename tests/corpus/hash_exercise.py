@@ -12,7 +12,8 @@ async def my_hash_files(loop, paths, executor):
     return {path: sha256_file(path) for path in paths}
 '''},
     {"name": "executor_map", "kind": "wrong",
-     "mistake": "I call executor.map on the loop's thread; collecting its results blocks the loop until every file is hashed.",
+     "mistake": ("I call executor.map on the loop's thread; collecting its results blocks the loop"
+                 " until every file is hashed."),
      "expect": ["blocked the loop"],
      "source": '''
 from toyloop.exercises.ch4 import sha256_file
@@ -21,7 +22,8 @@ async def my_hash_files(loop, paths, executor):
     return dict(zip(paths, executor.map(sha256_file, paths)))
 '''},
     {"name": "submit_result", "kind": "wrong",
-     "mistake": "I submit all files and then call .result() on each, which blocks the loop's thread.",
+     "mistake": ("I submit all files and then call .result() on each, which blocks the loop's "
+                 "thread."),
      "expect": ["blocked the loop"],
      "source": '''
 from toyloop.exercises.ch4 import sha256_file
@@ -31,7 +33,8 @@ async def my_hash_files(loop, paths, executor):
     return {path: job.result() for path, job in jobs.items()}
 '''},
     {"name": "concurrent_wait", "kind": "wrong",
-     "mistake": "I wait for the pool's futures with concurrent.futures.wait, which blocks the loop's thread.",
+     "mistake": ("I wait for the pool's futures with concurrent.futures.wait, which blocks the "
+                 "loop's thread."),
      "expect": ["blocked the loop"],
      "source": '''
 import concurrent.futures
@@ -43,7 +46,8 @@ async def my_hash_files(loop, paths, executor):
     return {p: j.result() for p, j in zip(paths, jobs)}
 '''},
     {"name": "one_at_a_time", "kind": "wrong",
-     "mistake": "I await each run_in_executor before submitting the next file, so the files are hashed one at a time, not all at once.",
+     "mistake": ("I await each run_in_executor before submitting the next file, so the files are "
+                 "hashed one at a time, not all at once."),
      "expect": ["at once"],
      "source": '''
 from toyloop.exercises.ch4 import sha256_file
@@ -55,7 +59,8 @@ async def my_hash_files(loop, paths, executor):
     return digests
 '''},
     {"name": "default_executor", "kind": "wrong",
-     "mistake": "I pass None to run_in_executor, so the files go to the loop's default pool instead of the executor I was given.",
+     "mistake": ("I pass None to run_in_executor, so the files go to the loop's default pool "
+                 "instead of the executor I was given."),
      "expect": ["executor"],
      "source": '''
 import asyncio
@@ -66,7 +71,8 @@ async def my_hash_files(loop, paths, executor):
     return dict(zip(paths, await asyncio.gather(*futures)))
 '''},
     {"name": "asyncio_to_thread", "kind": "wrong",
-     "mistake": "I use asyncio.to_thread, which ignores the executor I was given (and never uses the process pool).",
+     "mistake": ("I use asyncio.to_thread, which ignores the executor I was given (and never uses "
+                 "the process pool)."),
      "expect": ["executor"],
      "source": '''
 import asyncio
@@ -88,7 +94,8 @@ async def my_hash_files(loop, paths, executor):
     return dict(zip(paths, await asyncio.gather(*futures)))
 '''},
     {"name": "helper_in_cell", "kind": "wrong",
-     "mistake": "I hash with my own function defined in the notebook cell, which a process pool cannot import in its worker.",
+     "mistake": ("I hash with my own function defined in the notebook cell, which a process pool "
+                 "cannot import in its worker."),
      "expect": ["pickl"],
      "source": '''
 import asyncio
@@ -113,7 +120,8 @@ import asyncio
 from toyloop.exercises.ch4 import sha256_file
 
 async def my_hash_files(loop, paths, executor):
-    return list(await asyncio.gather(*(loop.run_in_executor(executor, sha256_file, p) for p in paths)))
+    futures = [loop.run_in_executor(executor, sha256_file, p) for p in paths]
+    return list(await asyncio.gather(*futures))
 '''},
     {"name": "basename_keys", "kind": "wrong",
      "mistake": "I key the dict by the file's name only, not by the path I was given.",
@@ -137,11 +145,13 @@ import hashlib
 import functools
 
 async def my_hash_files(loop, paths, executor):
-    futures = [loop.run_in_executor(executor, functools.partial(hashlib.sha256, p.encode())) for p in paths]
+    futures = [loop.run_in_executor(executor, functools.partial(hashlib.sha256, p.encode()))
+               for p in paths]
     return {p: h.hexdigest() for p, h in zip(paths, await asyncio.gather(*futures))}
 '''},
     {"name": "poll_done", "kind": "wrong",
-     "mistake": "I submit everything to the pool and then poll the futures every 10 ms instead of awaiting them.",
+     "mistake": ("I submit everything to the pool and then poll the futures every 10 ms instead of"
+                 " awaiting them."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -154,7 +164,8 @@ async def my_hash_files(loop, paths, executor):
     return {p: j.result() for p, j in jobs.items()}
 '''},
     {"name": "as_completed_mismatch", "kind": "wrong",
-     "mistake": "I zip the paths with the digests in the order they finished, so digests end up under the wrong paths.",
+     "mistake": ("I zip the paths with the digests in the order they finished, so digests end up "
+                 "under the wrong paths."),
      "expect": ["path"],
      "source": '''
 import asyncio
@@ -166,7 +177,8 @@ async def my_hash_files(loop, paths, executor):
     return dict(zip(paths, digests))
 '''},
     {"name": "shuts_down_executor", "kind": "wrong",
-     "mistake": "I use the given executor in a with block, which shuts it down (blocking) although it belongs to the caller.",
+     "mistake": ("I use the given executor in a with block, which shuts it down (blocking) "
+                 "although it belongs to the caller."),
      "expect": ["shut down"],
      "source": '''
 import asyncio
@@ -179,7 +191,8 @@ async def my_hash_files(loop, paths, executor):
     return dict(zip(paths, results))
 '''},
     {"name": "swallows_errors", "kind": "wrong",
-     "mistake": "I catch every error and put None as the digest, so a file that cannot be read is silently reported.",
+     "mistake": ("I catch every error and put None as the digest, so a file that cannot be read is"
+                 " silently reported."),
      "expect": ["exception"],
      "source": '''
 import asyncio

@@ -1,4 +1,4 @@
-"""Learner answers to chapter 3's ``http_get(loop, host, port, path) -> (status, headers, body)``."""
+"""Learner answers to chapter 3's ``http_get(loop, host, port, path)``."""
 
 _CONNECT = '''
 import socket
@@ -24,7 +24,8 @@ async def _fetch(loop, host, port, request):
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "create_connection_blocking", "kind": "wrong",
-     "mistake": "I use socket.create_connection with blocking sendall and recv, which blocks the loop's thread for the whole request.",
+     "mistake": ("I use socket.create_connection with blocking sendall and recv, which blocks the "
+                 "loop's thread for the whole request."),
      "expect": ["blocked the loop"],
      "source": '''
 import socket
@@ -56,7 +57,8 @@ async def my_http_get(loop, host, port, path):
         return err.code, dict(err.headers), err.read()
 '''},
     {"name": "single_recv", "kind": "wrong",
-     "mistake": "I read the response with a single sock_recv, so a long body arrives cut short; I should read until b''.",
+     "mistake": ("I read the response with a single sock_recv, so a long body arrives cut short; I"
+                 " should read until b''."),
      "expect": ["b''"],
      "source": '''
 import socket
@@ -66,7 +68,8 @@ async def my_http_get(loop, host, port, path):
     sock.setblocking(False)
     try:
         await loop.sock_connect(sock, (host, port))
-        await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+        request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n"
+        await loop.sock_sendall(sock, request.encode())
         data = await loop.sock_recv(sock, 1 << 20)
     finally:
         sock.close()
@@ -76,12 +79,14 @@ async def my_http_get(loop, host, port, path):
     return int(lines[0].split()[1]), headers, body
 '''},
     {"name": "splits_at_lf_lf", "kind": "wrong",
-     "mistake": "I split the head from the body at b'\\n\\n', but HTTP lines end with \\r\\n, so the split is never found.",
+     "mistake": ("I split the head from the body at b'\\n\\n', but HTTP lines end with \\r\\n, so "
+                 "the split is never found."),
      "expect": ["\\r\\n\\r\\n"],
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\n\\n")
     lines = head.decode("latin-1").splitlines()
     headers = {}
@@ -108,7 +113,8 @@ async def my_http_get(loop, host, port, path):
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
     status = int(status_line.split()[1])
@@ -122,7 +128,8 @@ async def my_http_get(loop, host, port, path):
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
     return status_line.split()[1], dict(h.split(": ", 1) for h in header_lines), body
@@ -133,11 +140,13 @@ async def my_http_get(loop, host, port, path):
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     text = data.decode("utf-8", "replace")
     head, _, body = text.partition("\\r\\n\\r\\n")
     status_line, *header_lines = head.split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "headers_as_list", "kind": "wrong",
      "mistake": "I return the header lines as a list of strings instead of a dict.",
@@ -145,7 +154,8 @@ async def my_http_get(loop, host, port, path):
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
     return int(status_line.split()[1]), header_lines, body
@@ -156,7 +166,8 @@ async def my_http_get(loop, host, port, path):
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
     words = status_line.split()
@@ -173,7 +184,8 @@ async def my_http_get(loop, host, port, path):
     sock = socket.socket()
     sock.setblocking(False)
     await loop.sock_connect(sock, (host, port))
-    await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n"
+    await loop.sock_sendall(sock, request.encode())
     data = b""
     while True:
         chunk = await loop.sock_recv(sock, 65536)
@@ -182,7 +194,8 @@ async def my_http_get(loop, host, port, path):
         data += chunk
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "reads_fixed_amount", "kind": "wrong",
      "mistake": "I stop reading after 64 kB instead of reading until the server closes (b'').",
@@ -195,7 +208,8 @@ async def my_http_get(loop, host, port, path):
     sock.setblocking(False)
     try:
         await loop.sock_connect(sock, (host, port))
-        await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+        request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n"
+        await loop.sock_sendall(sock, request.encode())
         data = b""
         while len(data) < 65536:
             chunk = await loop.sock_recv(sock, 4096)
@@ -206,10 +220,12 @@ async def my_http_get(loop, host, port, path):
         sock.close()
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "busy_recv", "kind": "wrong",
-     "mistake": "I call sock.recv() myself and retry after sleep(0) on BlockingIOError: a busy loop instead of awaiting sock_recv.",
+     "mistake": ("I call sock.recv() myself and retry after sleep(0) on BlockingIOError: a busy "
+                 "loop instead of awaiting sock_recv."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -220,7 +236,8 @@ async def my_http_get(loop, host, port, path):
     sock.setblocking(False)
     try:
         await loop.sock_connect(sock, (host, port))
-        await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+        request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n"
+        await loop.sock_sendall(sock, request.encode())
         data = b""
         while True:
             try:
@@ -235,39 +252,48 @@ async def my_http_get(loop, host, port, path):
         sock.close()
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "body_keeps_separator", "kind": "wrong",
-     "mistake": "I cut the body at the index of b'\\r\\n\\r\\n' plus 2, so it starts with a stray b'\\r\\n'.",
+     "mistake": ("I cut the body at the index of b'\\r\\n\\r\\n' plus 2, so it starts with a stray"
+                 " b'\\r\\n'."),
      "expect": ["body"],
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     end = data.index(b"\\r\\n\\r\\n")
     head, body = data[:end], data[end + 2:]
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "split_without_maxsplit", "kind": "wrong",
-     "mistake": "I split the whole response at every b'\\r\\n\\r\\n' and keep part [1], so a body that itself contains a blank line is cut.",
+     "mistake": ("I split the whole response at every b'\\r\\n\\r\\n' and keep part [1], so a body"
+                 " that itself contains a blank line is cut."),
      "expect": ["body"],
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     parts = data.split(b"\\r\\n\\r\\n")
     head, body = parts[0], parts[1]
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     {"name": "lf_only_split", "kind": "wrong",
-     "mistake": "I split the response lines at \\n only, so every header value keeps a trailing \\r.",
+     "mistake": ("I split the response lines at \\n only, so every header value keeps a trailing "
+                 "\\r."),
      "expect": ["header"],
      "source": _CONNECT + '''
 
 async def my_http_get(loop, host, port, path):
-    data = await _fetch(loop, host, port, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+    request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode()
+    data = await _fetch(loop, host, port, request)
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\n")
     headers = {}
@@ -277,7 +303,8 @@ async def my_http_get(loop, host, port, path):
     return int(status_line.split()[1]), headers, body
 '''},
     {"name": "blocking_getaddrinfo_and_connect", "kind": "wrong",
-     "mistake": "I connect with a plain blocking sock.connect() before switching to non-blocking, which blocks the loop's thread during the connect.",
+     "mistake": ("I connect with a plain blocking sock.connect() before switching to non-blocking,"
+                 " which blocks the loop's thread during the connect."),
      "expect": ["blocked the loop"],
      "source": '''
 import socket
@@ -289,7 +316,8 @@ async def my_http_get(loop, host, port, path):
         sock.connect((host, port))
         time.sleep(0.5)   # give the server a moment
         sock.setblocking(False)
-        await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n".encode())
+        request = f"GET {path} HTTP/1.0\\r\\nHost: {host}:{port}\\r\\n\\r\\n"
+        await loop.sock_sendall(sock, request.encode())
         data = b""
         while chunk := await loop.sock_recv(sock, 65536):
             data += chunk
@@ -297,7 +325,8 @@ async def my_http_get(loop, host, port, path):
         sock.close()
     head, _, body = data.partition(b"\\r\\n\\r\\n")
     status_line, *header_lines = head.decode("latin-1").split("\\r\\n")
-    return int(status_line.split()[1]), dict(h.split(": ", 1) for h in header_lines), body
+    headers = dict(h.split(": ", 1) for h in header_lines)
+    return int(status_line.split()[1]), headers, body
 '''},
     # ---------------------------------------------------------------- correct
     {"name": "partition_lowercase", "kind": "correct",
@@ -359,7 +388,8 @@ async def my_http_get(loop, host, port, path):
     s.setblocking(False)
     try:
         await loop.sock_connect(s, (host, port))
-        await loop.sock_sendall(s, f"GET {path} HTTP/1.0\\r\\nHost: {host}\\r\\nConnection: close\\r\\n\\r\\n".encode())
+        head = f"GET {path} HTTP/1.0\\r\\nHost: {host}\\r\\nConnection: close\\r\\n\\r\\n"
+        await loop.sock_sendall(s, head.encode())
         buf = bytearray(4096)
         response = bytearray()
         while True:

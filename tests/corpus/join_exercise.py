@@ -1,9 +1,10 @@
-"""Learner answers to chapter 1's ``join(task)``: ``yield from join(other)`` waits, returns its result."""
+"""Learner answers to chapter 1's ``join(task)``: ``yield from join(other)`` returns its result."""
 
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "bare_yield_loop", "kind": "wrong",
-     "mistake": "I loop on `while not task.done(): yield`, so the joining task is resumed every turn: a busy-wait.",
+     "mistake": ("I loop on `while not task.done(): yield`, so the joining task is resumed every "
+                 "turn: a busy-wait."),
      "expect": ["busy"],
      "source": '''
 def join(task):
@@ -12,7 +13,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "sleep_poll", "kind": "wrong",
-     "mistake": "I check every 10 ms with sleep(0.01): still a busy-wait, and I notice the end late.",
+     "mistake": ("I check every 10 ms with sleep(0.01): still a busy-wait, and I notice the end "
+                 "late."),
      "expect": ["busy"],
      "source": '''
 from toyloop.ch1_generators import sleep
@@ -39,7 +41,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "calls_step_now", "kind": "wrong",
-     "mistake": "I pass me.step() (called now) instead of me.step to add_done_callback, so the task resumes at once, before the other finished.",
+     "mistake": ("I pass me.step() (called now) instead of me.step to add_done_callback, so the "
+                 "task resumes at once, before the other finished."),
      "expect": ["finished"],
      "source": '''
 def join(task):
@@ -58,7 +61,8 @@ def join(task):
         return None
 '''},
     {"name": "returns_exception", "kind": "wrong",
-     "mistake": "I return the other task's exception object as if it were a result instead of raising it.",
+     "mistake": ("I return the other task's exception object as if it were a result instead of "
+                 "raising it."),
      "expect": ["raise"],
      "source": '''
 def join(task):
@@ -69,7 +73,8 @@ def join(task):
         return error
 '''},
     {"name": "callbacks_list_directly", "kind": "wrong",
-     "mistake": "I append to task._callbacks myself, so a task that has already finished never wakes me.",
+     "mistake": ("I append to task._callbacks myself, so a task that has already finished never "
+                 "wakes me."),
      "expect": ["already finished"], "hangs": True,
      "source": '''
 def join(task):
@@ -77,7 +82,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "result_from_yield", "kind": "wrong",
-     "mistake": "I return what the yield gives back, but step() sends None, so join always returns None.",
+     "mistake": ("I return what the yield gives back, but step() sends None, so join always "
+                 "returns None."),
      "expect": ["none"],
      "source": '''
 def join(task):
@@ -85,7 +91,8 @@ def join(task):
     return result
 '''},
     {"name": "hard_coded_sleep", "kind": "wrong",
-     "mistake": "I sleep for the one second the notebook's example takes instead of waiting for the task itself.",
+     "mistake": ("I sleep for the one second the notebook's example takes instead of waiting for "
+                 "the task itself."),
      "expect": ["finish"],
      "source": '''
 from toyloop.ch1_generators import sleep
@@ -95,7 +102,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "one_global_joiner", "kind": "wrong",
-     "mistake": "I remember the joining task in a module-level variable, so when several tasks join only the last one wakes.",
+     "mistake": ("I remember the joining task in a module-level variable, so when several tasks "
+                 "join only the last one wakes."),
      "expect": ["joining"], "hangs": True,
      "source": '''
 _joiner = None
@@ -113,7 +121,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "step_with_result", "kind": "wrong",
-     "mistake": "My callback calls me.step(task.result()), but step's argument is an exception to throw in, not a value.",
+     "mistake": ("My callback calls me.step(task.result()), but step's argument is an exception to"
+                 " throw in, not a value."),
      "expect": ["step"],
      "source": '''
 def join(task):
@@ -121,7 +130,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "time_sleep_poll", "kind": "wrong",
-     "mistake": "I wait with time.sleep in a loop, which blocks the scheduler's thread, so the other task can never finish.",
+     "mistake": ("I wait with time.sleep in a loop, which blocks the scheduler's thread, so the "
+                 "other task can never finish."),
      "expect": ["blocked"], "hangs": True,
      "source": '''
 import time
@@ -133,7 +143,8 @@ def join(task):
     yield
 '''},
     {"name": "yields_the_task", "kind": "wrong",
-     "mistake": "I yield the task itself, as I would await it in asyncio, but this scheduler wants a function.",
+     "mistake": ("I yield the task itself, as I would await it in asyncio, but this scheduler "
+                 "wants a function."),
      "expect": ["function"],
      "source": '''
 def join(task):
@@ -141,7 +152,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "belt_and_braces", "kind": "wrong",
-     "mistake": "Besides the done callback I schedule a backup me.step with call_later, so the joining task is stepped twice.",
+     "mistake": ("Besides the done callback I schedule a backup me.step with call_later, so the "
+                 "joining task is stepped twice."),
      "expect": ["twice"],
      "source": '''
 def join(task):
@@ -152,7 +164,8 @@ def join(task):
     return task.result()
 '''},
     {"name": "wraps_exception", "kind": "wrong",
-     "mistake": "I re-raise the other task's exception wrapped in a RuntimeError instead of unchanged.",
+     "mistake": ("I re-raise the other task's exception wrapped in a RuntimeError instead of "
+                 "unchanged."),
      "expect": ["exception"],
      "source": '''
 def join(task):
@@ -163,7 +176,8 @@ def join(task):
         raise RuntimeError(f"joined task failed: {error}") from error
 '''},
     {"name": "call_soon_loop", "kind": "wrong",
-     "mistake": "I re-schedule myself with call_soon until the task is done: a busy-wait by another name.",
+     "mistake": ("I re-schedule myself with call_soon until the task is done: a busy-wait by "
+                 "another name."),
      "expect": ["busy"],
      "source": '''
 def join(task):

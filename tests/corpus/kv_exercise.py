@@ -18,7 +18,8 @@ def answer(line, store):
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "no_drain", "kind": "wrong",
-     "mistake": "I write the answers but never await writer.drain(), so a slow client makes me buffer without end.",
+     "mistake": ("I write the answers but never await writer.drain(), so a slow client makes me "
+                 "buffer without end."),
      "expect": ["drain"],
      "source": _ANSWER + '''
 
@@ -44,7 +45,8 @@ async def handle_kv(reader, writer, store):
         await writer.drain()
 '''},
     {"name": "read_per_command", "kind": "wrong",
-     "mistake": "I treat each reader.read(1024) as exactly one command, so several commands in one write (or one command in several) go wrong.",
+     "mistake": ("I treat each reader.read(1024) as exactly one command, so several commands in "
+                 "one write (or one command in several) go wrong."),
      "expect": ["several commands"],
      "source": _ANSWER + '''
 
@@ -153,7 +155,8 @@ async def handle_kv(reader, writer, store):
     writer.close()
 '''},
     {"name": "keyerror_on_missing", "kind": "wrong",
-     "mistake": "GET of a missing key does store[key], which raises KeyError and kills the connection instead of answering NOT_FOUND.",
+     "mistake": ("GET of a missing key does store[key], which raises KeyError and kills the "
+                 "connection instead of answering NOT_FOUND."),
      "expect": ["not_found"],
      "source": '''
 async def handle_kv(reader, writer, store):
@@ -180,7 +183,8 @@ async def handle_kv(reader, writer, store):
         writer.close()
 '''},
     {"name": "ignores_eof", "kind": "wrong",
-     "mistake": "I never check for b'' from readline, so after the client closes I keep answering empty lines forever.",
+     "mistake": ("I never check for b'' from readline, so after the client closes I keep answering"
+                 " empty lines forever."),
      "expect": ["eof"], "hangs": True,
      "source": _ANSWER + '''
 
@@ -194,7 +198,8 @@ async def handle_kv(reader, writer, store):
             pass
 '''},
     {"name": "lowercases_everything", "kind": "wrong",
-     "mistake": "I lower-case the whole line to accept any command case, which also changes the keys and values.",
+     "mistake": ("I lower-case the whole line to accept any command case, which also changes the "
+                 "keys and values."),
      "expect": ["value"],
      "source": '''
 async def handle_kv(reader, writer, store):
@@ -218,7 +223,8 @@ async def handle_kv(reader, writer, store):
     writer.close()
 '''},
     {"name": "no_newline", "kind": "wrong",
-     "mistake": "I forget the b'\\n' after each answer, so the client waiting for an answer line never gets one.",
+     "mistake": ("I forget the b'\\n' after each answer, so the client waiting for an answer line "
+                 "never gets one."),
      "expect": ["\\n"], "hangs": True,
      "source": _ANSWER + '''
 
@@ -244,7 +250,8 @@ async def handle_kv(reader, writer, store):
     writer.close()
 '''},
     {"name": "joins_with_single_space", "kind": "wrong",
-     "mistake": "I split the value on whitespace and join it back with single spaces, so runs of spaces in a value are squeezed.",
+     "mistake": ("I split the value on whitespace and join it back with single spaces, so runs of "
+                 "spaces in a value are squeezed."),
      "expect": ["spaces"],
      "source": '''
 async def handle_kv(reader, writer, store):
@@ -269,7 +276,8 @@ async def handle_kv(reader, writer, store):
     writer.close()
 '''},
     {"name": "bare_except_continue", "kind": "wrong",
-     "mistake": "I wrapped each round in a bare except: continue so one bad command cannot kill the connection, which also swallows the cancel that stops the server.",
+     "mistake": ("I wrapped each round in a bare except: continue so one bad command cannot kill "
+                 "the connection, which also swallows the cancel that stops the server."),
      "expect": ["cancel"], "hangs": True,
      "source": _ANSWER + '''
 
@@ -286,7 +294,8 @@ async def handle_kv(reader, writer, store):
     writer.close()
 '''},
     {"name": "readuntil_at_eof", "kind": "wrong",
-     "mistake": "I read with readuntil(b'\\n'), which raises IncompleteReadError when the client closes, so my handler dies instead of closing cleanly.",
+     "mistake": ("I read with readuntil(b'\\n'), which raises IncompleteReadError when the client "
+                 "closes, so my handler dies instead of closing cleanly."),
      "expect": ["incompletereaderror"],
      "source": _ANSWER + '''
 
@@ -297,7 +306,8 @@ async def handle_kv(reader, writer, store):
         await writer.drain()
 '''},
     {"name": "blocking_socket_read", "kind": "wrong",
-     "mistake": "I read commands from the raw socket with a blocking recv, which blocks the loop's thread.",
+     "mistake": ("I read commands from the raw socket with a blocking recv, which blocks the "
+                 "loop's thread."),
      "expect": ["blocked the loop"],
      "source": _ANSWER + '''
 

@@ -3,7 +3,8 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "splits_each_chunk", "kind": "wrong",
-     "mistake": "I split every chunk on its own, so a line that arrives in two pieces becomes two lines.",
+     "mistake": ("I split every chunk on its own, so a line that arrives in two pieces becomes two"
+                 " lines."),
      "expect": ["across"],
      "source": '''
 import asyncio
@@ -45,7 +46,8 @@ class LineCollector(asyncio.Protocol):
             self.buffer = b""
 '''},
     {"name": "empty_line_at_eof", "kind": "wrong",
-     "mistake": "At EOF I always append what is left in the buffer, even when it is empty, so an extra b'' line appears.",
+     "mistake": ("At EOF I always append what is left in the buffer, even when it is empty, so an "
+                 "extra b'' line appears."),
      "expect": ["empty"],
      "source": '''
 import asyncio
@@ -104,7 +106,8 @@ class LineCollector(asyncio.Protocol):
         return True
 '''},
     {"name": "class_bytearray_buffer", "kind": "wrong",
-     "mistake": "I made the buffer a class attribute bytearray; `+=` changes it in place, so every connection shares one buffer.",
+     "mistake": ("I made the buffer a class attribute bytearray; `+=` changes it in place, so "
+                 "every connection shares one buffer."),
      "expect": ["shared"],
      "source": '''
 import asyncio
@@ -170,7 +173,8 @@ class LineCollector(asyncio.Protocol):
             self.lines.append(self.buffer.strip())
 '''},
     {"name": "adds_rest_early", "kind": "wrong",
-     "mistake": "I add every piece of the split, including the unfinished rest, and also keep the rest in the buffer, so a split line shows up twice.",
+     "mistake": ("I add every piece of the split, including the unfinished rest, and also keep the"
+                 " rest in the buffer, so a split line shows up twice."),
      "expect": ["across"],
      "source": '''
 import asyncio
@@ -189,7 +193,8 @@ class LineCollector(asyncio.Protocol):
         return None
 '''},
     {"name": "no_transport_stored", "kind": "wrong",
-     "mistake": "eof_received calls self.transport.close(), but I never stored the transport in connection_made.",
+     "mistake": ("eof_received calls self.transport.close(), but I never stored the transport in "
+                 "connection_made."),
      "expect": ["connection_made"],
      "source": '''
 import asyncio
@@ -211,7 +216,8 @@ class LineCollector(asyncio.Protocol):
         return True
 '''},
     {"name": "closes_after_first_line", "kind": "wrong",
-     "mistake": "I close the transport as soon as a whole line has arrived, so the rest of the stream is lost.",
+     "mistake": ("I close the transport as soon as a whole line has arrived, so the rest of the "
+                 "stream is lost."),
      "expect": ["closed"],
      "source": '''
 import asyncio
@@ -236,7 +242,8 @@ class LineCollector(asyncio.Protocol):
             self.lines.append(self.buffer)
 '''},
     {"name": "splitlines", "kind": "wrong",
-     "mistake": "I use splitlines() on each chunk, which loses the half-line at the end of a chunk boundary and also splits at \\r.",
+     "mistake": ("I use splitlines() on each chunk, which loses the half-line at the end of a "
+                 "chunk boundary and also splits at \\r."),
      "expect": ["across"],
      "source": '''
 import asyncio
@@ -271,7 +278,8 @@ class LineCollector(asyncio.Protocol):
             self.lines.append(self.pending)
 '''},
     {"name": "class_attribute_lines", "kind": "wrong",
-     "mistake": "I keep lines in a class attribute list, so every LineCollector instance adds to the same list.",
+     "mistake": ("I keep lines in a class attribute list, so every LineCollector instance adds to "
+                 "the same list."),
      "expect": ["shared"],
      "source": '''
 import asyncio
@@ -291,7 +299,8 @@ class LineCollector(asyncio.Protocol):
             self.buffer = b""
 '''},
     {"name": "only_last_chunk", "kind": "wrong",
-     "mistake": "I replace the buffer with each new chunk instead of adding to it, so the start of a split line is lost.",
+     "mistake": ("I replace the buffer with each new chunk instead of adding to it, so the start "
+                 "of a split line is lost."),
      "expect": ["across"],
      "source": '''
 import asyncio
@@ -312,7 +321,8 @@ class LineCollector(asyncio.Protocol):
             self.lines.append(self.buffer)
 '''},
     {"name": "eof_raises", "kind": "wrong",
-     "mistake": "I left `raise NotImplementedError` in eof_received after filling in data_received.",
+     "mistake": ("I left `raise NotImplementedError` in eof_received after filling in "
+                 "data_received."),
      "expect": ["eof_received"],
      "source": '''
 import asyncio

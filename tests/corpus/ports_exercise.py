@@ -21,7 +21,8 @@ async def probe(loop, host, port, timeout):
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "create_connection", "kind": "wrong",
-     "mistake": "I probe with socket.create_connection(..., timeout), a blocking call that blocks the loop's thread for each port.",
+     "mistake": ("I probe with socket.create_connection(..., timeout), a blocking call that blocks"
+                 " the loop's thread for each port."),
      "expect": ["blocked the loop"],
      "source": '''
 import socket
@@ -39,7 +40,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return states
 '''},
     {"name": "connect_ex_settimeout", "kind": "wrong",
-     "mistake": "I use a socket with settimeout and connect_ex, which blocks the loop's thread while it waits.",
+     "mistake": ("I use a socket with settimeout and connect_ex, which blocks the loop's thread "
+                 "while it waits."),
      "expect": ["blocked the loop"],
      "source": '''
 import errno
@@ -65,7 +67,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return result
 '''},
     {"name": "sequential", "kind": "wrong",
-     "mistake": "I probe one port after another, so three silent ports take three timeouts instead of one.",
+     "mistake": ("I probe one port after another, so three silent ports take three timeouts "
+                 "instead of one."),
      "expect": ["same time"],
      "source": _PROBE + '''
 
@@ -95,7 +98,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "closes_only_open", "kind": "wrong",
-     "mistake": "I close the socket only when the connection worked, not when it was refused or timed out.",
+     "mistake": ("I close the socket only when the connection worked, not when it was refused or "
+                 "timed out."),
      "expect": ["not closed"],
      "source": '''
 import asyncio
@@ -118,7 +122,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "no_timeout", "kind": "wrong",
-     "mistake": "I await sock_connect without any timeout, so a port that never answers makes me wait for minutes.",
+     "mistake": ("I await sock_connect without any timeout, so a port that never answers makes me "
+                 "wait for minutes."),
      "expect": ["timeout"], "hangs": True,
      "source": '''
 import socket
@@ -141,7 +146,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "wrong_state_names", "kind": "wrong",
-     "mistake": "I report 'refused' and 'filtered' instead of the states the exercise asks for ('closed', 'timeout').",
+     "mistake": ("I report 'refused' and 'filtered' instead of the states the exercise asks for "
+                 "('closed', 'timeout')."),
      "expect": ["closed"],
      "source": '''
 import asyncio
@@ -165,7 +171,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "everything_closed", "kind": "wrong",
-     "mistake": "I catch every exception as 'closed', including the timeout, so a silent port is reported 'closed'.",
+     "mistake": ("I catch every exception as 'closed', including the timeout, so a silent port is "
+                 "reported 'closed'."),
      "expect": ["timeout"],
      "source": '''
 import asyncio
@@ -187,7 +194,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "finishing_order", "kind": "wrong",
-     "mistake": "I fill the dict as probes finish, so the ports come back in finishing order, not in the order given.",
+     "mistake": ("I fill the dict as probes finish, so the ports come back in finishing order, not"
+                 " in the order given."),
      "expect": ["order"],
      "source": _PROBE + '''
 
@@ -209,7 +217,9 @@ async def my_check_ports(loop, host, ports, timeout):
     return list(await asyncio.gather(*(probe(loop, host, p, timeout) for p in ports)))
 '''},
     {"name": "asyncio_wait_leaves_pending", "kind": "wrong",
-     "mistake": "I wait for all connects with asyncio.wait(timeout=...) and call the unfinished ones 'timeout' without cancelling them, so their sockets and tasks are left behind.",
+     "mistake": ("I wait for all connects with asyncio.wait(timeout=...) and call the unfinished "
+                 "ones 'timeout' without cancelling them, so their sockets and tasks are left "
+                 "behind."),
      "expect": ["pending"],
      "source": '''
 import asyncio
@@ -234,7 +244,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return states
 '''},
     {"name": "time_sleep_then_check", "kind": "wrong",
-     "mistake": "I start non-blocking connects, then time.sleep(timeout) and read SO_ERROR, which blocks the loop's thread.",
+     "mistake": ("I start non-blocking connects, then time.sleep(timeout) and read SO_ERROR, which"
+                 " blocks the loop's thread."),
      "expect": ["blocked the loop"],
      "source": '''
 import errno
@@ -266,7 +277,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return states
 '''},
     {"name": "select_select", "kind": "wrong",
-     "mistake": "I wait for the connects with select.select(..., timeout) myself, which blocks the loop's thread.",
+     "mistake": ("I wait for the connects with select.select(..., timeout) myself, which blocks "
+                 "the loop's thread."),
      "expect": ["blocked the loop"],
      "source": '''
 import errno
@@ -292,7 +304,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return states
 '''},
     {"name": "always_waits_timeout", "kind": "wrong",
-     "mistake": "I start all probes, then sleep the full timeout before reading the results, even when every port answered at once.",
+     "mistake": ("I start all probes, then sleep the full timeout before reading the results, even"
+                 " when every port answered at once."),
      "expect": ["timeout"],
      "source": _PROBE + '''
 
@@ -324,7 +337,8 @@ async def my_check_ports(loop, host, ports, timeout):
     return {p: await t for p, t in zip(ports, tasks)}
 '''},
     {"name": "blocking_socket", "kind": "wrong",
-     "mistake": "I forget setblocking(False), and the loop's sock_connect refuses a blocking socket, so every port comes out wrong.",
+     "mistake": ("I forget setblocking(False), and the loop's sock_connect refuses a blocking "
+                 "socket, so every port comes out wrong."),
      "expect": ["non-blocking"],
      "source": '''
 import asyncio

@@ -26,7 +26,8 @@ class Producer(asyncio.Protocol):
         pass
 '''},
     {"name": "checks_pause_once", "kind": "wrong",
-     "mistake": "I check the paused flag once before my write loop, not on every round, so a pause inside write() is ignored.",
+     "mistake": ("I check the paused flag once before my write loop, not on every round, so a "
+                 "pause inside write() is ignored."),
      "expect": ["pause"],
      "source": '''
 import asyncio
@@ -57,7 +58,8 @@ class Producer(asyncio.Protocol):
         self._write_more()
 '''},
     {"name": "closes_in_connection_made", "kind": "wrong",
-     "mistake": "I start writing in connection_made and close the transport right there, even though writing stopped at a pause and the rest was never sent.",
+     "mistake": ("I start writing in connection_made and close the transport right there, even "
+                 "though writing stopped at a pause and the rest was never sent."),
      "expect": ["close"],
      "source": '''
 import asyncio
@@ -114,7 +116,8 @@ class Producer(asyncio.Protocol):
         self._pump()
 '''},
     {"name": "resume_does_not_write", "kind": "wrong",
-     "mistake": "resume_writing clears the flag but does not start writing again, so the producer stalls after the first pause.",
+     "mistake": ("resume_writing clears the flag but does not start writing again, so the producer"
+                 " stalls after the first pause."),
      "expect": ["resume"], "hangs": True,
      "source": '''
 import asyncio
@@ -143,7 +146,8 @@ class Producer(asyncio.Protocol):
         self.paused = False
 '''},
     {"name": "sleeps_while_paused", "kind": "wrong",
-     "mistake": "While paused I time.sleep in my write loop, which blocks the loop's thread, so the buffer can never drain.",
+     "mistake": ("While paused I time.sleep in my write loop, which blocks the loop's thread, so "
+                 "the buffer can never drain."),
      "expect": ["blocked the loop"], "hangs": True,
      "source": '''
 import asyncio
@@ -228,7 +232,8 @@ class Producer(asyncio.Protocol):
         self._pump()
 '''},
     {"name": "close_only_in_resume", "kind": "wrong",
-     "mistake": "I only close the transport from resume_writing, so if the producer is never paused it never closes.",
+     "mistake": ("I only close the transport from resume_writing, so if the producer is never "
+                 "paused it never closes."),
      "expect": ["close"],
      "source": '''
 import asyncio
@@ -258,7 +263,8 @@ class Producer(asyncio.Protocol):
             self.transport.close()
 '''},
     {"name": "poll_for_resume", "kind": "wrong",
-     "mistake": "While paused I check again every 10 ms with call_later instead of waiting for resume_writing.",
+     "mistake": ("While paused I check again every 10 ms with call_later instead of waiting for "
+                 "resume_writing."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -296,7 +302,8 @@ class Producer(asyncio.Protocol):
         self.paused = False
 '''},
     {"name": "pause_not_implemented", "kind": "wrong",
-     "mistake": "I wrote the write loop with a paused flag but pause_writing does nothing, so the flag is never set.",
+     "mistake": ("I wrote the write loop with a paused flag but pause_writing does nothing, so the"
+                 " flag is never set."),
      "expect": ["pause"],
      "source": '''
 import asyncio
@@ -326,7 +333,8 @@ class Producer(asyncio.Protocol):
         self._pump()
 '''},
     {"name": "resume_restarts", "kind": "wrong",
-     "mistake": "resume_writing calls connection_made again, which resets sent to 0 and sends everything from the start.",
+     "mistake": ("resume_writing calls connection_made again, which resets sent to 0 and sends "
+                 "everything from the start."),
      "expect": ["total"],
      "source": '''
 import asyncio
@@ -354,7 +362,8 @@ class Producer(asyncio.Protocol):
         self.connection_made(self.transport)
 '''},
     {"name": "write_eof_not_close", "kind": "wrong",
-     "mistake": "At the end I call write_eof() instead of close(), so the transport is never closed.",
+     "mistake": ("At the end I call write_eof() instead of close(), so the transport is never "
+                 "closed."),
      "expect": ["close"],
      "source": '''
 import asyncio
@@ -384,7 +393,8 @@ class Producer(asyncio.Protocol):
         self._pump()
 '''},
     {"name": "one_big_write", "kind": "wrong",
-     "mistake": "I write all total bytes in one write() instead of chunk-sized writes, so the buffer jumps far past the high-water mark.",
+     "mistake": ("I write all total bytes in one write() instead of chunk-sized writes, so the "
+                 "buffer jumps far past the high-water mark."),
      "expect": ["chunk"],
      "source": '''
 import asyncio
@@ -405,7 +415,8 @@ class Producer(asyncio.Protocol):
         self.paused = False
 '''},
     {"name": "buffer_size_spin", "kind": "wrong",
-     "mistake": "Instead of using pause/resume I re-schedule myself with call_soon and check get_write_buffer_size() every time: a busy loop.",
+     "mistake": ("Instead of using pause/resume I re-schedule myself with call_soon and check "
+                 "get_write_buffer_size() every time: a busy loop."),
      "expect": ["busy"],
      "source": '''
 import asyncio

@@ -3,7 +3,8 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "list_up_front", "kind": "wrong",
-     "mistake": "I turn every generator into a list first, so each one runs to the end before the next starts and the return values are lost.",
+     "mistake": ("I turn every generator into a list first, so each one runs to the end before the"
+                 " next starts and the return values are lost."),
      "expect": ["turn"],
      "source": '''
 def round_robin(*generators):
@@ -31,7 +32,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "remove_while_iterating", "kind": "wrong",
-     "mistake": "I remove a finished generator from the list I am looping over, which skips the next one's turn that round.",
+     "mistake": ("I remove a finished generator from the list I am looping over, which skips the "
+                 "next one's turn that round."),
      "expect": ["order"],
      "source": '''
 def round_robin(*generators):
@@ -69,7 +71,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "none_means_done", "kind": "wrong",
-     "mistake": "I use next(gen, None) and treat None as the end, so a generator that yields None is cut off and its return value lost.",
+     "mistake": ("I use next(gen, None) and treat None as the end, so a generator that yields None"
+                 " is cut off and its return value lost."),
      "expect": ["none"],
      "source": '''
 def round_robin(*generators):
@@ -87,7 +90,8 @@ def round_robin(*generators):
     return yielded, [None] * len(generators)
 '''},
     {"name": "finishing_order", "kind": "wrong",
-     "mistake": "I append return values in the order the generators finish, not in argument order.",
+     "mistake": ("I append return values in the order the generators finish, not in argument "
+                 "order."),
      "expect": ["argument order"],
      "source": '''
 def round_robin(*generators):
@@ -105,7 +109,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "for_loop_loses_return", "kind": "wrong",
-     "mistake": "I take each turn with a for loop that breaks after one value; the for loop swallows StopIteration, so every return value is None.",
+     "mistake": ("I take each turn with a for loop that breaks after one value; the for loop "
+                 "swallows StopIteration, so every return value is None."),
      "expect": ["return value"],
      "source": '''
 def round_robin(*generators):
@@ -189,7 +194,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "break_keeps_exhausted", "kind": "wrong",
-     "mistake": "On StopIteration I break out of the round but keep the finished generator in the list, so I keep calling next on it forever.",
+     "mistake": ("On StopIteration I break out of the round but keep the finished generator in the"
+                 " list, so I keep calling next on it forever."),
      "expect": ["finished"], "hangs": True,
      "source": '''
 def round_robin(*generators):
@@ -208,7 +214,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "mutable_defaults", "kind": "wrong",
-     "mistake": "I keep the results in default-argument lists, so a second call still holds the first call's values.",
+     "mistake": ("I keep the results in default-argument lists, so a second call still holds the "
+                 "first call's values."),
      "expect": ["previous"],
      "source": '''
 def round_robin(*generators, yielded=[], returned=[]):
@@ -281,7 +288,8 @@ def round_robin(*generators):
     return yielded, returned
 '''},
     {"name": "value_keyed_dict", "kind": "wrong",
-     "mistake": "I collect the return values in a dict and sort it, so they come back sorted, not in argument order (the notebook's example happens to be sorted).",
+     "mistake": ("I collect the return values in a dict and sort it, so they come back sorted, not"
+                 " in argument order (the notebook's example happens to be sorted)."),
      "expect": ["argument order"],
      "source": '''
 def round_robin(*generators):

@@ -3,21 +3,24 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "uses_loop_sock_sendall", "kind": "wrong",
-     "mistake": "I just call loop.sock_sendall instead of writing it with add_writer and remove_writer.",
+     "mistake": ("I just call loop.sock_sendall instead of writing it with add_writer and "
+                 "remove_writer."),
      "expect": ["add_writer"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
     await loop.sock_sendall(sock, data)
 '''},
     {"name": "plain_sendall", "kind": "wrong",
-     "mistake": "I call sock.sendall(data) on the non-blocking socket, which gives up with BlockingIOError once the buffer is full.",
+     "mistake": ("I call sock.sendall(data) on the non-blocking socket, which gives up with "
+                 "BlockingIOError once the buffer is full."),
      "expect": ["blockingioerror"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
     sock.sendall(data)
 '''},
     {"name": "blocking_sendall", "kind": "wrong",
-     "mistake": "I switch the socket to blocking and sendall, which blocks the loop's thread so the reader can never read.",
+     "mistake": ("I switch the socket to blocking and sendall, which blocks the loop's thread so "
+                 "the reader can never read."),
      "expect": ["blocked the loop"], "hangs": True,
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -38,7 +41,8 @@ async def my_sock_sendall(loop, sock, data):
         pass
 '''},
     {"name": "retry_with_sleep0", "kind": "wrong",
-     "mistake": "When send() raises BlockingIOError I retry after sleep(0) instead of waiting until the socket is writable: a busy-wait.",
+     "mistake": ("When send() raises BlockingIOError I retry after sleep(0) instead of waiting "
+                 "until the socket is writable: a busy-wait."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -54,7 +58,8 @@ async def my_sock_sendall(loop, sock, data):
         view = view[n:]
 '''},
     {"name": "retry_without_await", "kind": "wrong",
-     "mistake": "I retry send() in a tight loop without ever awaiting, so the loop's thread spins and the reader never runs.",
+     "mistake": ("I retry send() in a tight loop without ever awaiting, so the loop's thread spins"
+                 " and the reader never runs."),
      "expect": ["busy"], "hangs": True,
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -66,7 +71,8 @@ async def my_sock_sendall(loop, sock, data):
             continue
 '''},
     {"name": "writer_never_removed", "kind": "wrong",
-     "mistake": "I never call remove_writer, so the writer stays registered after everything is sent.",
+     "mistake": ("I never call remove_writer, so the writer stays registered after everything is "
+                 "sent."),
      "expect": ["writer", "still registered"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -92,7 +98,8 @@ async def my_sock_sendall(loop, sock, data):
     await fut
 '''},
     {"name": "writer_left_on_cancel", "kind": "wrong",
-     "mistake": "I remove the writer only when the send completes, so if my task is cancelled mid-send the writer stays registered.",
+     "mistake": ("I remove the writer only when the send completes, so if my task is cancelled "
+                 "mid-send the writer stays registered."),
      "expect": ["writer", "cancel"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -123,7 +130,8 @@ async def my_sock_sendall(loop, sock, data):
     await fut
 '''},
     {"name": "swallows_oserror_spins", "kind": "wrong",
-     "mistake": "My writer callback ignores every OSError, so when the peer goes away it keeps firing and the send never ends.",
+     "mistake": ("My writer callback ignores every OSError, so when the peer goes away it keeps "
+                 "firing and the send never ends."),
      "expect": ["oserror"], "hangs": True,
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -147,7 +155,8 @@ async def my_sock_sendall(loop, sock, data):
         loop.remove_writer(sock)
 '''},
     {"name": "hides_oserror", "kind": "wrong",
-     "mistake": "When send fails with an OSError I just finish quietly, so the caller thinks everything was sent.",
+     "mistake": ("When send fails with an OSError I just finish quietly, so the caller thinks "
+                 "everything was sent."),
      "expect": ["oserror"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -176,7 +185,8 @@ async def my_sock_sendall(loop, sock, data):
         loop.remove_writer(sock)
 '''},
     {"name": "resends_from_start", "kind": "wrong",
-     "mistake": "My callback sends the whole data again each time instead of the rest after what was already sent.",
+     "mistake": ("My callback sends the whole data again each time instead of the rest after what "
+                 "was already sent."),
      "expect": ["twice"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -204,7 +214,8 @@ async def my_sock_sendall(loop, sock, data):
         loop.remove_writer(sock)
 '''},
     {"name": "waits_for_readable", "kind": "wrong",
-     "mistake": "I registered with add_reader instead of add_writer, so I wait for the socket to become readable, which never happens.",
+     "mistake": ("I registered with add_reader instead of add_writer, so I wait for the socket to "
+                 "become readable, which never happens."),
      "expect": ["writable"], "hangs": True,
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -224,7 +235,8 @@ async def my_sock_sendall(loop, sock, data):
             loop.remove_reader(sock)
 '''},
     {"name": "time_sleep_retry", "kind": "wrong",
-     "mistake": "When the buffer is full I time.sleep(0.01) and retry, which blocks the loop so the reader never empties the buffer.",
+     "mistake": ("When the buffer is full I time.sleep(0.01) and retry, which blocks the loop so "
+                 "the reader never empties the buffer."),
      "expect": ["blocked the loop"], "hangs": True,
      "source": '''
 import time
@@ -238,7 +250,8 @@ async def my_sock_sendall(loop, sock, data):
             time.sleep(0.01)
 '''},
     {"name": "poll_with_sleep", "kind": "wrong",
-     "mistake": "When the buffer is full I retry every 10 ms with asyncio.sleep instead of waiting for writability: polling.",
+     "mistake": ("When the buffer is full I retry every 10 ms with asyncio.sleep instead of "
+                 "waiting for writability: polling."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -281,7 +294,8 @@ async def my_sock_sendall(loop, sock, data):
         loop.remove_writer(sock)
 '''},
     {"name": "forgets_await", "kind": "wrong",
-     "mistake": "I register the writer but return without awaiting the future, so I return before the data is sent.",
+     "mistake": ("I register the writer but return without awaiting the future, so I return before"
+                 " the data is sent."),
      "expect": ["returned before"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):
@@ -307,7 +321,8 @@ async def my_sock_sendall(loop, sock, data):
     return fut
 '''},
     {"name": "no_blockingio_in_callback", "kind": "wrong",
-     "mistake": "My writer callback does not catch BlockingIOError, so a spurious wake-up fails the whole send.",
+     "mistake": ("My writer callback does not catch BlockingIOError, so a spurious wake-up fails "
+                 "the whole send."),
      "expect": ["blockingioerror"],
      "source": '''
 async def my_sock_sendall(loop, sock, data):

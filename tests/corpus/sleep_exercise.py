@@ -3,7 +3,8 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "time_sleep", "kind": "wrong",
-     "mistake": "I call time.sleep(delay), which blocks the loop's thread instead of letting other tasks run.",
+     "mistake": ("I call time.sleep(delay), which blocks the loop's thread instead of letting "
+                 "other tasks run."),
      "expect": ["blocked the loop"],
      "source": '''
 import time
@@ -13,7 +14,8 @@ async def sleep(delay, result=None):
     return result
 '''},
     {"name": "delegates_to_asyncio", "kind": "wrong",
-     "mistake": "I just call asyncio.sleep instead of writing it with a future and a call_later timer.",
+     "mistake": ("I just call asyncio.sleep instead of writing it with a future and a call_later "
+                 "timer."),
      "expect": ["asyncio.sleep"],
      "source": '''
 import asyncio
@@ -62,7 +64,8 @@ async def sleep(delay, result=None):
         timer.cancel()
 '''},
     {"name": "timer_left_on_cancel", "kind": "wrong",
-     "mistake": "When the sleeping task is cancelled I never cancel the timer, so it stays scheduled.",
+     "mistake": ("When the sleeping task is cancelled I never cancel the timer, so it stays "
+                 "scheduled."),
      "expect": ["timer"],
      "source": '''
 import asyncio
@@ -78,7 +81,8 @@ async def sleep(delay, result=None):
     return await fut
 '''},
     {"name": "no_done_check_no_cancel", "kind": "wrong",
-     "mistake": "My timer calls fut.set_result blindly and is never cancelled, so after a cancel it fires on a cancelled future (InvalidStateError).",
+     "mistake": ("My timer calls fut.set_result blindly and is never cancelled, so after a cancel "
+                 "it fires on a cancelled future (InvalidStateError)."),
      "expect": ["timer"],
      "source": '''
 import asyncio
@@ -90,7 +94,8 @@ async def sleep(delay, result=None):
     return await fut
 '''},
     {"name": "swallows_cancel", "kind": "wrong",
-     "mistake": "I catch CancelledError, cancel the timer and return result, so the cancelled task goes on as if nothing happened.",
+     "mistake": ("I catch CancelledError, cancel the timer and return result, so the cancelled "
+                 "task goes on as if nothing happened."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
@@ -107,7 +112,8 @@ async def sleep(delay, result=None):
         return result
 '''},
     {"name": "poll_loop_time", "kind": "wrong",
-     "mistake": "I loop on sleep(0) until loop.time() passes the deadline: a busy-wait, and the clock never gets to move.",
+     "mistake": ("I loop on sleep(0) until loop.time() passes the deadline: a busy-wait, and the "
+                 "clock never gets to move."),
      "expect": ["busy"], "hangs": True,
      "source": '''
 import asyncio
@@ -140,7 +146,8 @@ async def sleep(delay, result=None):
         timer.cancel()
 '''},
     {"name": "returns_future", "kind": "wrong",
-     "mistake": "I return the future instead of awaiting it, so the caller gets a Future object at once.",
+     "mistake": ("I return the future instead of awaiting it, so the caller gets a Future object "
+                 "at once."),
      "expect": ["future"],
      "source": '''
 import asyncio
@@ -182,7 +189,8 @@ async def sleep(delay, result=None):
         timer.cancel()
 '''},
     {"name": "concurrent_future_result", "kind": "wrong",
-     "mistake": "I used a concurrent.futures.Future and .result(), which blocks the loop's thread, so the timer can never fire.",
+     "mistake": ("I used a concurrent.futures.Future and .result(), which blocks the loop's "
+                 "thread, so the timer can never fire."),
      "expect": ["blocked the loop"],
      "source": '''
 import asyncio
@@ -198,7 +206,8 @@ async def sleep(delay, result=None):
         return result
 '''},
     {"name": "one_global_future", "kind": "wrong",
-     "mistake": "I keep the future in a module-level variable, so concurrent sleepers overwrite each other's and only the last one wakes.",
+     "mistake": ("I keep the future in a module-level variable, so concurrent sleepers overwrite "
+                 "each other's and only the last one wakes."),
      "expect": ["concurrent"], "hangs": True,
      "source": '''
 import asyncio
@@ -218,7 +227,8 @@ async def sleep(delay, result=None):
     return await _current
 '''},
     {"name": "bare_except_zero", "kind": "wrong",
-     "mistake": "I wrapped the wait in a bare except: that returns result, so a cancel is swallowed and the timer left behind.",
+     "mistake": ("I wrapped the wait in a bare except: that returns result, so a cancel is "
+                 "swallowed and the timer left behind."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
@@ -234,7 +244,8 @@ async def sleep(delay, result=None):
     return result
 '''},
     {"name": "timer_per_tick", "kind": "wrong",
-     "mistake": "I wake up every 0.1 s to check whether the delay is over, instead of one timer at the deadline.",
+     "mistake": ("I wake up every 0.1 s to check whether the delay is over, instead of one timer "
+                 "at the deadline."),
      "expect": ["busy"],
      "source": '''
 import asyncio

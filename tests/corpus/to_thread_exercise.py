@@ -3,14 +3,16 @@
 ANSWERS = [
     # ---------------------------------------------------------------- wrong
     {"name": "calls_directly", "kind": "wrong",
-     "mistake": "I just call func(*args, **kwargs) on the loop's thread, which blocks the loop while it works.",
+     "mistake": ("I just call func(*args, **kwargs) on the loop's thread, which blocks the loop "
+                 "while it works."),
      "expect": ["blocked the loop"],
      "source": '''
 async def my_to_thread(func, /, *args, **kwargs):
     return func(*args, **kwargs)
 '''},
     {"name": "drops_kwargs", "kind": "wrong",
-     "mistake": "I pass only the positional arguments to run_in_executor and forget the keyword arguments.",
+     "mistake": ("I pass only the positional arguments to run_in_executor and forget the keyword "
+                 "arguments."),
      "expect": ["keyword"],
      "source": '''
 import asyncio
@@ -23,7 +25,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await loop.run_in_executor(None, functools.partial(ctx.run, func, *args))
 '''},
     {"name": "no_context", "kind": "wrong",
-     "mistake": "I run func in the executor without copying the caller's context, so it does not see the context variables.",
+     "mistake": ("I run func in the executor without copying the caller's context, so it does not "
+                 "see the context variables."),
      "expect": ["context"],
      "source": '''
 import asyncio
@@ -34,7 +37,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await loop.run_in_executor(None, functools.partial(func, *args, **kwargs))
 '''},
     {"name": "submit_result", "kind": "wrong",
-     "mistake": "I submit func to a thread pool and call .result(), which blocks the loop's thread until it is done.",
+     "mistake": ("I submit func to a thread pool and call .result(), which blocks the loop's "
+                 "thread until it is done."),
      "expect": ["blocked the loop"],
      "source": '''
 import concurrent.futures
@@ -47,7 +51,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return _pool.submit(ctx.run, func, *args, **kwargs).result()
 '''},
     {"name": "thread_join", "kind": "wrong",
-     "mistake": "I start a threading.Thread and join() it, which blocks the loop's thread until it finishes.",
+     "mistake": ("I start a threading.Thread and join() it, which blocks the loop's thread until "
+                 "it finishes."),
      "expect": ["blocked the loop"],
      "source": '''
 import contextvars
@@ -71,7 +76,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return box["result"]
 '''},
     {"name": "thread_and_poll", "kind": "wrong",
-     "mistake": "I run func in my own thread and check every 10 ms whether it is done, instead of having the loop woken.",
+     "mistake": ("I run func in my own thread and check every 10 ms whether it is done, instead of"
+                 " having the loop woken."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -97,7 +103,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return box["result"]
 '''},
     {"name": "swallows_exception", "kind": "wrong",
-     "mistake": "I catch the function's exception and return None instead of letting it reach the caller.",
+     "mistake": ("I catch the function's exception and return None instead of letting it reach the"
+                 " caller."),
      "expect": ["exception"],
      "source": '''
 import asyncio
@@ -113,7 +120,8 @@ async def my_to_thread(func, /, *args, **kwargs):
         return None
 '''},
     {"name": "returns_future", "kind": "wrong",
-     "mistake": "I return the future from run_in_executor without awaiting it, so the caller gets a Future instead of the result.",
+     "mistake": ("I return the future from run_in_executor without awaiting it, so the caller gets"
+                 " a Future instead of the result."),
      "expect": ["future"],
      "source": '''
 import asyncio
@@ -126,7 +134,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return loop.run_in_executor(None, functools.partial(ctx.run, func, *args, **kwargs))
 '''},
     {"name": "wraps_exception", "kind": "wrong",
-     "mistake": "I wrap the function's exception in a RuntimeError instead of letting the original through.",
+     "mistake": ("I wrap the function's exception in a RuntimeError instead of letting the "
+                 "original through."),
      "expect": ["exception"],
      "source": '''
 import asyncio
@@ -142,7 +151,8 @@ async def my_to_thread(func, /, *args, **kwargs):
         raise RuntimeError(f"{func.__name__} failed") from exc
 '''},
     {"name": "pool_per_call_never_shut", "kind": "wrong",
-     "mistake": "I create a new ThreadPoolExecutor on every call and never shut it down, so its threads stay alive.",
+     "mistake": ("I create a new ThreadPoolExecutor on every call and never shut it down, so its "
+                 "threads stay alive."),
      "expect": ["thread"],
      "source": '''
 import asyncio
@@ -157,7 +167,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await loop.run_in_executor(pool, functools.partial(ctx.run, func, *args, **kwargs))
 '''},
     {"name": "kwargs_as_positional", "kind": "wrong",
-     "mistake": "I pass kwargs as one more positional argument (a dict) instead of as keyword arguments.",
+     "mistake": ("I pass kwargs as one more positional argument (a dict) instead of as keyword "
+                 "arguments."),
      "expect": ["keyword"],
      "source": '''
 import asyncio
@@ -171,7 +182,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await loop.run_in_executor(None, ctx.run, func, *args)
 '''},
     {"name": "context_copied_once", "kind": "wrong",
-     "mistake": "I copy the context once when the cell runs, so the function sees that old context, not the caller's at call time.",
+     "mistake": ("I copy the context once when the cell runs, so the function sees that old "
+                 "context, not the caller's at call time."),
      "expect": ["context"],
      "source": '''
 import asyncio
@@ -194,7 +206,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await asyncio.to_thread(func, *args, **kwargs)
 '''},
     {"name": "set_result_from_thread", "kind": "wrong",
-     "mistake": "My worker thread sets the loop's future directly instead of going through call_soon_threadsafe.",
+     "mistake": ("My worker thread sets the loop's future directly instead of going through "
+                 "call_soon_threadsafe."),
      "expect": ["call_soon_threadsafe"],
      "source": '''
 import asyncio
@@ -216,7 +229,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await fut
 '''},
     {"name": "process_pool", "kind": "wrong",
-     "mistake": "I run func in a process pool instead of the loop's default thread executor, so lambdas and closures fail to pickle and context is lost.",
+     "mistake": ("I run func in a process pool instead of the loop's default thread executor, so "
+                 "lambdas and closures fail to pickle and context is lost."),
      "expect": ["default executor"],
      "source": '''
 import asyncio
@@ -230,7 +244,8 @@ async def my_to_thread(func, /, *args, **kwargs):
     return await loop.run_in_executor(_procs, functools.partial(func, *args, **kwargs))
 '''},
     {"name": "busy_poll_done", "kind": "wrong",
-     "mistake": "I submit to a pool and spin on future.done() with sleep(0) instead of awaiting: a busy-wait.",
+     "mistake": ("I submit to a pool and spin on future.done() with sleep(0) instead of awaiting: "
+                 "a busy-wait."),
      "expect": ["busy"],
      "source": '''
 import asyncio

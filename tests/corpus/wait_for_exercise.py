@@ -10,7 +10,8 @@ async def wait_for(aw, timeout):
     return await aw
 '''},
     {"name": "always_waits_timeout", "kind": "wrong",
-     "mistake": "I sleep for the whole timeout and then look at the child, so a fast child's result comes late.",
+     "mistake": ("I sleep for the whole timeout and then look at the child, so a fast child's "
+                 "result comes late."),
      "expect": ["as soon as"],
      "source": '''
 import asyncio
@@ -55,7 +56,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "no_wait_for_wind_down", "kind": "wrong",
-     "mistake": "On timeout I cancel the child but raise TimeoutError straight away, before it has wound down.",
+     "mistake": ("On timeout I cancel the child but raise TimeoutError straight away, before it "
+                 "has wound down."),
      "expect": ["wound down"],
      "source": '''
 import asyncio
@@ -83,7 +85,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "cancelled_not_timeout", "kind": "wrong",
-     "mistake": "My timer just cancels the child and I await it, so the caller gets CancelledError instead of TimeoutError.",
+     "mistake": ("My timer just cancels the child and I await it, so the caller gets "
+                 "CancelledError instead of TimeoutError."),
      "expect": ["timeouterror"],
      "source": '''
 import asyncio
@@ -101,7 +104,8 @@ async def wait_for(aw, timeout):
         timer.cancel()
 '''},
     {"name": "timer_left_when_child_wins", "kind": "wrong",
-     "mistake": "When the child finishes in time I never cancel the timeout timer, so it stays scheduled.",
+     "mistake": ("When the child finishes in time I never cancel the timeout timer, so it stays "
+                 "scheduled."),
      "expect": ["timer"],
      "source": '''
 import asyncio
@@ -131,7 +135,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "timer_left_when_child_raises", "kind": "wrong",
-     "mistake": "I cancel the timer only after a successful result, so when the child raises its exception the timer stays scheduled.",
+     "mistake": ("I cancel the timer only after a successful result, so when the child raises its "
+                 "exception the timer stays scheduled."),
      "expect": ["timer"],
      "source": '''
 import asyncio
@@ -164,7 +169,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "caller_cancel_not_passed_on", "kind": "wrong",
-     "mistake": "If the task running wait_for is cancelled I let CancelledError out but leave the child running.",
+     "mistake": ("If the task running wait_for is cancelled I let CancelledError out but leave the"
+                 " child running."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
@@ -223,7 +229,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "swallows_child_exception", "kind": "wrong",
-     "mistake": "I catch the child's exception and return None, so its errors never reach the caller.",
+     "mistake": ("I catch the child's exception and return None, so its errors never reach the "
+                 "caller."),
      "expect": ["exception"],
      "source": '''
 import asyncio
@@ -259,7 +266,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "exception_becomes_timeout", "kind": "wrong",
-     "mistake": "I turn any exception of the child into TimeoutError instead of letting it pass through unchanged.",
+     "mistake": ("I turn any exception of the child into TimeoutError instead of letting it pass "
+                 "through unchanged."),
      "expect": ["exception"],
      "source": '''
 import asyncio
@@ -289,7 +297,8 @@ async def wait_for(aw, timeout):
         timer.cancel()
 '''},
     {"name": "create_task_only_coroutines", "kind": "wrong",
-     "mistake": "I wrap aw with loop.create_task, which only takes coroutines, so a Task or Future given to wait_for fails.",
+     "mistake": ("I wrap aw with loop.create_task, which only takes coroutines, so a Task or "
+                 "Future given to wait_for fails."),
      "expect": ["task"],
      "source": '''
 import asyncio
@@ -320,7 +329,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "busy_poll", "kind": "wrong",
-     "mistake": "I poll with sleep(0) until the child is done or loop.time() passes the deadline: a busy-wait that stops the clock.",
+     "mistake": ("I poll with sleep(0) until the child is done or loop.time() passes the deadline:"
+                 " a busy-wait that stops the clock."),
      "expect": ["busy"], "hangs": True,
      "source": '''
 import asyncio
@@ -347,7 +357,8 @@ async def wait_for(aw, timeout):
     return fut.result()
 '''},
     {"name": "poll_10ms", "kind": "wrong",
-     "mistake": "I check every 10 ms with asyncio.sleep whether the child is done: polling, late by up to 10 ms.",
+     "mistake": ("I check every 10 ms with asyncio.sleep whether the child is done: polling, late "
+                 "by up to 10 ms."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -373,7 +384,8 @@ async def wait_for(aw, timeout):
     return fut.result()
 '''},
     {"name": "blocking_result", "kind": "wrong",
-     "mistake": "I wait with time.sleep and then check, which blocks the loop's thread while the child can't run.",
+     "mistake": ("I wait with time.sleep and then check, which blocks the loop's thread while the "
+                 "child can't run."),
      "expect": ["blocked the loop"],
      "source": '''
 import asyncio
@@ -396,7 +408,8 @@ async def wait_for(aw, timeout):
     raise TimeoutError
 '''},
     {"name": "sleeper_task_left", "kind": "wrong",
-     "mistake": "I race the child against a sleep task with asyncio.wait(FIRST_COMPLETED) but never cancel the sleep task when the child wins, so its timer stays scheduled.",
+     "mistake": ("I race the child against a sleep task with asyncio.wait(FIRST_COMPLETED) but "
+                 "never cancel the sleep task when the child wins, so its timer stays scheduled."),
      "expect": ["timer"],
      "source": '''
 import asyncio

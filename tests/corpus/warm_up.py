@@ -82,7 +82,8 @@ async def double_later(x):
     return x * 2
 '''},
     {"name": "missing_await", "kind": "wrong",
-     "mistake": "I called asyncio.sleep(1) without await, so nothing waits (and the coroutine is never awaited).",
+     "mistake": ("I called asyncio.sleep(1) without await, so nothing waits (and the coroutine is "
+                 "never awaited)."),
      "expect": ["await"],
      "source": '''
 import asyncio
@@ -102,7 +103,8 @@ def double_later(x):
     return 2 * x
 '''},
     {"name": "task_not_awaited", "kind": "wrong",
-     "mistake": "I started the sleep as a task but never awaited it, so I return at once and leave a task pending.",
+     "mistake": ("I started the sleep as a task but never awaited it, so I return at once and "
+                 "leave a task pending."),
      "expect": ["wait"],
      "source": '''
 import asyncio
@@ -112,7 +114,8 @@ async def double_later(x):
     return 2 * x
 '''},
     {"name": "timer_instead_of_wait", "kind": "wrong",
-     "mistake": "I scheduled the answer with call_later but returned right away, leaving the timer scheduled.",
+     "mistake": ("I scheduled the answer with call_later but returned right away, leaving the "
+                 "timer scheduled."),
      "expect": ["wait"],
      "source": '''
 import asyncio
@@ -122,7 +125,8 @@ async def double_later(x):
     return 2 * x
 '''},
     {"name": "poll_wall_clock", "kind": "wrong",
-     "mistake": "I poll time.monotonic() with sleep(0) until a second passed: a busy wait that keeps the loop spinning.",
+     "mistake": ("I poll time.monotonic() with sleep(0) until a second passed: a busy wait that "
+                 "keeps the loop spinning."),
      "expect": ["busy"],
      "source": '''
 import asyncio
@@ -135,7 +139,8 @@ async def double_later(x):
     return 2 * x
 '''},
     {"name": "poll_loop_time", "kind": "wrong",
-     "mistake": "I poll loop.time() with sleep(0); the loop never gets to advance its clock, so this spins forever.",
+     "mistake": ("I poll loop.time() with sleep(0); the loop never gets to advance its clock, so "
+                 "this spins forever."),
      "expect": ["spin"], "hangs": True,
      "source": '''
 import asyncio
@@ -169,7 +174,8 @@ async def double_later(x):
     return 2 * x
 '''},
     {"name": "swallows_cancel", "kind": "wrong",
-     "mistake": "I wrapped the sleep in except BaseException: pass, so cancelling me is ignored and I still answer.",
+     "mistake": ("I wrapped the sleep in except BaseException: pass, so cancelling me is ignored "
+                 "and I still answer."),
      "expect": ["cancel"],
      "source": '''
 import asyncio
