@@ -58,8 +58,8 @@ class Producer(asyncio.Protocol):
         self._write_more()
 '''},
     {"name": "closes_in_connection_made", "kind": "wrong",
-     "mistake": ("I start writing in connection_made and close the transport right there, even "
-                 "though writing stopped at a pause and the rest was never sent."),
+     "mistake": ("I close the transport in connection_made, right after the first pause, "
+                 "and then go on writing to a closing transport from resume_writing."),
      "expect": ["close"],
      "source": '''
 import asyncio
