@@ -9,11 +9,13 @@ STAMP  := $(VENV)/.stamp
 # Jupyter refuses to run as root without --allow-root (containers, CI, Binder-like boxes).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help venv lab test test-unit test-notebooks lint bench clean distclean
+.PHONY: help venv lab test test-unit test-notebooks sync notebooks lint bench clean distclean
 
 help:
 	@echo "make lab        install into $(VENV) if needed, then open the notebooks in JupyterLab"
 	@echo "make test       unit tests (tests/) and notebook checks (nbval over notebooks/)"
+	@echo "make sync       pair each notebook with its .md (newer wins); rewrite code cells from toyloop/"
+	@echo "make notebooks  re-execute every notebook in place as nbval runs it, then sync"
 	@echo "make lint       ruff check"
 	@echo "make bench      python -m toyloop.bench"
 	@echo "make venv       create/refresh $(VENV) (PYTHON=$(PYTHON))"
@@ -54,6 +56,15 @@ test-unit: venv
 # timeout) whenever --nbval is given.
 test-notebooks: venv
 	$(VPY) -m pytest --nbval notebooks
+
+# The .ipynb and its MyST twin (.md) are both sources: the newer one wins, and cells
+# tagged toyloop:<module> are rewritten from the package (notebooks/_tools/sync.py).
+# NB=02 (or NB="02 05") limits either target to those chapters.
+sync: venv
+	$(VPY) notebooks/_tools/sync.py $(NB)
+
+notebooks: venv
+	$(VPY) notebooks/_tools/execute.py $(NB)
 
 lint: venv
 	$(VENV)/bin/ruff check toyloop tests conftest.py
