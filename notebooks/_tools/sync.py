@@ -62,6 +62,7 @@ class Source:
 
     module: str
     path: Path
+    shown_path: str  # "toyloop/ch2_futures.py", for messages
     lines: list[str]
     scope: list[ast.stmt]  # the body the cell's names are looked up in
 
@@ -83,7 +84,8 @@ def resolve(tag: str, package: Path = PACKAGE) -> Source:
         if found is None:
             raise SyncError(f"tag {tag!r}: no class {name!r} in {module}")
         scope = found.body
-    return Source(module, path, text.splitlines(), scope)
+    shown_path = f"{package.name}/{path.relative_to(package).as_posix()}"
+    return Source(module, path, shown_path, text.splitlines(), scope)
 
 
 def _members(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -223,7 +225,7 @@ def rewrite_cell(cell: str, tag: str, package: Path = PACKAGE) -> str:
                 f".{p}" for p in tag[len(TAG_PREFIX):].split(".")[len(source.module.split(".")):])
             what = "class" if kind is ast.ClassDef else "function"
             raise SyncError(f"{what} {shown.name!r} not found in {where} "
-                            f"({source.path.relative_to(source.path.parent.parent)}): "
+                            f"({source.shown_path}): "
                             "was it renamed or removed? Fix the cell, then run `make sync`")
         try:
             new = _member_text(source.lines, node, shown)
