@@ -141,7 +141,7 @@ async def double_later(x):
     {"name": "poll_loop_time", "kind": "wrong",
      "mistake": ("I poll loop.time() with sleep(0); the loop never gets to advance its clock, so "
                  "this spins forever."),
-     "expect": ["spin"], "hangs": True,
+     "expect": ["busy"], "hangs": True,
      "source": '''
 import asyncio
 
@@ -151,6 +151,24 @@ async def double_later(x):
     while loop.time() < deadline:
         await asyncio.sleep(0)
     return 2 * x
+'''},
+    {"name": "bare_except_spin", "kind": "wrong",
+     "mistake": ("I spin on sleep(0) until a second of loop time has passed, inside a bare "
+                 "except: so nothing can interrupt me, not even the check's timeout."),
+     "expect": ["except"], "hangs": True,
+     "source": '''
+import asyncio
+
+async def double_later(x):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + 1
+    while True:
+        try:
+            if loop.time() >= end:
+                return 2 * x
+            await asyncio.sleep(0)
+        except:
+            pass
 '''},
     {"name": "threading_event_wait", "kind": "wrong",
      "mistake": "I wait with threading.Event().wait(1), which blocks the loop's thread.",
