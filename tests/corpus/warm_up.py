@@ -53,7 +53,7 @@ async def double_later(x):
 '''},
     {"name": "sleeps_two_seconds", "kind": "wrong",
      "mistake": "I wait two seconds instead of one.",
-     "expect": ["2"],
+     "expect": ["2.0"],
      "source": '''
 import asyncio
 
