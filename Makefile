@@ -15,7 +15,7 @@ STAMP  := $(VENV)/.stamp
 # Jupyter refuses to run as root without --allow-root (containers, CI, Binder-like boxes).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help venv check-python lab test test-unit test-notebooks sync notebooks screenshots \
+.PHONY: help venv check-python lab test test-unit test-notebooks sync notebooks screenshots reset-mine \
 	lint bench clean distclean
 
 help:
@@ -23,6 +23,7 @@ help:
 	@echo "make test         unit tests (tests/) and notebook checks (nbval over notebooks/)"
 	@echo "make sync         pair each notebook with its .md (newer wins); rewrite code cells from toyloop/"
 	@echo "make notebooks    re-execute the notebooks in place as nbval runs them, then sync (NB=02 for one)"
+	@echo "make reset-mine   forget the loop pieces you wrote (mine/): every piece is toyloop's again"
 	@echo "make screenshots  run the browser test and copy its screenshot to docs/ (needs chromium)"
 	@echo "make lint         ruff check"
 	@echo "make bench        python -m toyloop.bench"
@@ -108,3 +109,7 @@ clean:
 
 distclean: clean
 	rm -rf .venv .venv-*
+
+# The build exercises save the learner's pieces in mine/ (git ignores it); this forgets them.
+reset-mine:
+	rm -rf mine

@@ -14,3 +14,13 @@ from pathlib import Path
 _TESTS = str(Path(__file__).resolve().parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mine(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees a fresh learner: saved build pieces go to a temporary folder,
+    never to the repository's mine/ (toyloop.exercises.mine reads $TOYLOOP_MINE)."""
+    monkeypatch.setenv("TOYLOOP_MINE", str(tmp_path_factory.mktemp("mine")))

@@ -43,8 +43,9 @@ def candidate_from(piece_name: str, source: str):
     namespace = dict(vars(importlib.import_module(p.home.partition(":")[0])))
     namespace["__name__"] = "corpus_answer"
     # What a learner's notebook has imported by then.
-    namespace.update(asyncio=asyncio, concurrent=concurrent, functools=functools, socket=socket, selectors=selectors,
-                     os=os, heapq=heapq, threading=threading)
+    namespace.update(asyncio=asyncio, concurrent=concurrent, functools=functools,
+                     socket=socket, selectors=selectors, os=os, heapq=heapq,
+                     threading=threading)
     exec(compile(source, f"<corpus {piece_name}>", "exec"), namespace)
     return namespace[p.shell]
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch1.Scheduler._run_once (chapter 1's scheduler turn).
 
 Each source defines ``class Scheduler:`` with ``_run_once``; the ready queue holds

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch2.BaseLoop._run_once: learner-style wrong ones, and right ones.
 
 Each source defines ``class BaseLoop:`` holding ``_run_once``; it runs in chapter 2's

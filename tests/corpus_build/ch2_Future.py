@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch2.Future: result, exception, done callbacks, __await__.
 
 Each source defines ``class Future:`` with the methods the exercise asks for; the

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch2.Task.__step: send or throw, park, wake up, bad yields.
 
 Each source defines ``class Task:`` with ``__step`` and ``__wakeup`` (and maybe a

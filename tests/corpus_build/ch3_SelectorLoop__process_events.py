@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch3.SelectorLoop._process_events (with _add_reader and
 _remove_reader): I/O events to ready Handles, one selector key per fd holding
 ``(reader, writer)``."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch3.SelectorLoop.sock_recv: try, else park on a future
 with a reader, and leave no reader behind however the wait ends."""
 

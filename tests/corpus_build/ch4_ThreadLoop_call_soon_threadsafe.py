@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch4.ThreadLoop.call_soon_threadsafe: queue a Handle from
 any thread, then wake the selector through the self-pipe."""
 

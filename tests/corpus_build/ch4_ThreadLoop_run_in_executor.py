@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch4.ThreadLoop.run_in_executor: submit to a thread pool,
 and bring the outcome back as a loop future through call_soon_threadsafe."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch5._SelectorSocketTransport.read: a readable socket
 becomes data_received, and b'' (EOF) becomes eof_received, then close or half-open."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
 """Answers to the build exercise ch5._SelectorSocketTransport.write: send at once, buffer
 the rest behind a writer, and tell the protocol to pause/resume at the water marks."""
 

@@ -190,11 +190,13 @@ def _transplant(value: Any, home: type) -> Any:
     if isinstance(value, property):
         return property(*(_transplant(f, home) if f else None
                           for f in (value.fget, value.fset, value.fdel)), value.__doc__)
-    if not isinstance(value, types.FunctionType) or "__class__" not in value.__code__.co_freevars:
+    if not isinstance(value, types.FunctionType):
         return value
+    # Always a new function object (the class owns its own copy), and a new
+    # __class__ cell when the code uses super().
     closure = tuple(types.CellType(home) if name == "__class__" else cell
-                    for name, cell in zip(value.__code__.co_freevars, value.__closure__,
-                                          strict=True))
+                    for name, cell in zip(value.__code__.co_freevars, value.__closure__ or (),
+                                          strict=True)) or None
     new = types.FunctionType(value.__code__, value.__globals__, value.__name__,
                              value.__defaults__, closure)
     new.__kwdefaults__ = value.__kwdefaults__
@@ -205,7 +207,7 @@ def _transplant(value: Any, home: type) -> Any:
 
 
 def _plug(base: type, methods: Mapping[str, Any], name: str | None = None) -> type:
-    """A subclass of ``base`` with ``methods`` in it, each ``super()`` homed where toyloop's was."""
+    """A subclass of ``base`` holding ``methods``, each ``super()`` homed as toyloop's was."""
     namespace: dict[str, Any] = {"__module__": "toyloop.exercises.assembled"}
     for attr, value in methods.items():
         owner = next((k for k in base.__mro__ if attr in k.__dict__), base)
