@@ -77,8 +77,11 @@ def piece_from(name: str, source: str) -> type:
     namespace = dict(vars(__import__(PIECES[name].home.partition(":")[0], fromlist=["x"])))
     filename = f"<test {name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace["__name__"] = "cell"
     exec(compile(source, filename, "exec"), namespace)
-    return namespace[PIECES[name].shell]
+    return next(v for k, v in namespace.items()
+                if isinstance(v, type) and v.__module__ == "cell" and not k.startswith("_") or
+                k == PIECES[name].shell and isinstance(v, type) and v.__module__ == "cell")
 
 
 # ---------------------------------------------------------------------------
@@ -225,14 +228,20 @@ def test_a_piece_without_its_methods_is_told_what_is_missing() -> None:
     assert not result.passed
     assert "__wakeup" in str(result)
 
-    class MyTask:
-        def __step(self, exc=None):
-            pass
 
-        def __wakeup(self, fut):
-            pass
 
-    assert "class Task:" in str(exercise("ch2.Task.__step").run(MyTask))
+def test_a_piece_may_be_written_in_a_class_of_any_name() -> None:
+    """``class MyTask:`` works: its ``_MyTask__step`` is plugged in as ``_Task__step`` too."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "corpus_build"))
+    try:
+        import ch2_Task___step as corpus
+    finally:
+        sys.path.pop(0)
+    my_task = piece_from("ch2.Task.__step", corpus.BASE.replace("class Task:", "class MyTask:"))
+    assert my_task.__name__ == "MyTask" and "_MyTask__step" in vars(my_task)
+    assert exercise("ch2.Task.__step").run(my_task).passed
 
 
 def test_an_untouched_stub_is_not_attempted_and_not_saved(tmp_path: Path) -> None:

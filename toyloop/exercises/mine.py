@@ -110,9 +110,10 @@ def _imports(functions: list[Any]) -> list[str]:
 def piece_source(name: str, candidate: Any) -> str:
     """The text :func:`save_piece` writes for ``candidate``."""
     p = piece(name)
-    methods = methods_of(p, candidate)
-    body = "\n".join(_source(fn) for fn in methods.values())
-    imports = "\n".join(_imports(list(methods.values())))
+    # A method plugged in under two names (``_MyTask__step`` and ``_Task__step``) once.
+    methods = list({id(fn): fn for fn in methods_of(p, candidate).values()}.values())
+    body = "\n".join(_source(fn) for fn in methods)
+    imports = "\n".join(_imports(methods))
     cls = f"class {p.shell}:\n{textwrap.indent(body, '    ')}"
     return f"{_HEADER.format(name=p.name)}\n{imports}\n\n\n{cls}"
 

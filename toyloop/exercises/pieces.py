@@ -163,14 +163,18 @@ def methods_of(p: Piece, candidate: Any) -> dict[str, Any]:
         found = {p.attribute(k) if not k.startswith(f"_{p.shell.lstrip('_')}__") else k: v
                  for k, v in candidate.items()}
     elif isinstance(candidate, type):
-        if any(m.startswith("__") and not m.endswith("__") for m in p.methods) and \
-                candidate.__name__ != p.shell:
-            raise TypeError(f"write {p.short}'s methods inside `class {p.shell}:` (that "
-                            f"name, so that self.__x means what it means in toyloop), "
-                            f"not `class {candidate.__name__}:`")
-        # Every method the learner wrote comes along, helpers included.
-        found = {attr: value for attr, value in candidate.__dict__.items()
-                 if attr not in _CLASS_BOOKKEEPING}
+        # Every method the learner wrote comes along, helpers included.  Inside
+        # ``class MyTask:`` Python names ``__step`` ``_MyTask__step``: plug it in
+        # under toyloop's name too (``_Task__step``), which toyloop's code calls.
+        found = {}
+        own = f"_{candidate.__name__.lstrip('_')}__"
+        home = f"_{p.shell.lstrip('_')}__"
+        for attr, value in candidate.__dict__.items():
+            if attr in _CLASS_BOOKKEEPING:
+                continue
+            found[attr] = value
+            if own != home and attr.startswith(own):
+                found[home + attr[len(own):]] = value
     elif callable(candidate) and len(p.methods) == 1:
         found = {p.attribute(p.methods[0]): candidate}
     else:
