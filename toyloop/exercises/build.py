@@ -115,7 +115,7 @@ class BuildExercise:
         self.scenarios = first + [s for s in tagged if s not in first]
         cases = [_shape_case(name)] + [_scenario_case(name, s) for s in self.scenarios]
         reference = tuple(self.piece.reference().values())
-        self.exercise = Exercise(f"build {self.piece.short}", cases, hint=hints,
+        self.exercise = Exercise(f"build {self.piece.name}", cases, hint=hints,
                                  solution=reference, timeout=5.0)
 
     def __repr__(self) -> str:
