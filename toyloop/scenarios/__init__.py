@@ -364,7 +364,13 @@ def _difference(sc: Scenario, piece: str, want: list, got: list) -> str:
 
 def _failed_run(sc: Scenario, piece: str, want: list, exc: BaseException) -> str:
     """The loop stopped (guard) or raised: say so, after any difference before that."""
-    from toyloop.tools.checker import LoopStuck, _learner_frame
+    from toyloop.tools.checker import LoopStuck
+
+    try:  # where in the learner's code it happened, if the checker can tell
+        from toyloop.tools.checker import _learner_frame
+    except ImportError:  # pragma: no cover - a checker without the helper
+        def _learner_frame(exc: BaseException) -> str:
+            return ""
 
     got = getattr(exc, "partial_log", [])
     index = _first_difference(want, got)
