@@ -339,3 +339,27 @@ def test_a_saved_piece_that_breaks_a_showcase_is_named(tmp_path: Path) -> None:
     assert mine.forget("ch5._SelectorSocketTransport.write")
     with contextlib.redirect_stdout(io.StringIO()):
         assert run_showcase(5)["streams echo"][0] == b"HELLO\n"
+
+
+def test_a_learner_who_writes_every_piece_runs_chapter_5_on_their_own_loop() -> None:
+    """Every build exercise answered with the reference: all saved, all "yours", and
+    the chapter 5 programs (streams echo server, websockets) run on that loop."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for name in PIECES:
+            assert exercise(name).check(PIECES[name].reference()), name
+    assert sorted(mine.saved_pieces()) == sorted(PIECES)
+    yours = mine.your_loop_class()
+    assert sorted(which_are(yours)) == sorted(n for n, p in PIECES.items()
+                                              if p.target != "scheduler")
+    assert "toyloop's" not in describe(yours)
+    assert "yours" in describe(mine.your_scheduler())
+    with contextlib.redirect_stdout(out):
+        result = run_showcase(5)
+    assert result is not None, out.getvalue()
+    assert result["streams echo"] == [b"HELLO\n", b"EVENT LOOP\n", (60001, b"XXX"), b"", 6]
+    assert result["websockets"][-1] == ("closed with code", 1000)
+    assert "Your loop: Future: yours; Task.__step: yours; _run_once: yours" in out.getvalue()
+    for chapter in (2, 3, 4):
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert run_showcase(chapter) is not None, chapter
