@@ -27,7 +27,6 @@ Usage in a notebook::
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 from collections.abc import Callable
@@ -37,10 +36,9 @@ from toyloop.scenarios import SCENARIOS, compare, load_all
 from toyloop.tools.checker import NOT_ATTEMPTED, CheckResult, Exercise
 
 from .mine import _path, forget, save_piece
-from .pieces import PIECES, Piece, assemble, assemble_scheduler, describe, methods_of, piece
+from .pieces import PIECES, Piece, assemble, assemble_scheduler, methods_of, piece
 
-__all__ = ["AssembledLoop", "AssembledScheduler", "BuildExercise", "EXERCISES", "exercise",
-           "loop_with"]
+__all__ = ["AssembledLoop", "AssembledScheduler", "BuildExercise", "exercise", "loop_with"]
 
 AssembledLoop = assemble(reference=True, name="AssembledLoop", owner="reference")
 AssembledLoop.__module__ = __name__
@@ -254,39 +252,3 @@ _HINTS: dict[str, list[str]] = {
 def exercise(name: str) -> BuildExercise:
     """The build exercise for piece ``name`` (made once, on first use)."""
     return BuildExercise(name, _HINTS[name])
-
-
-class _Exercises(dict):
-    """``EXERCISES[name]``: every build exercise, made when first asked for."""
-
-    def __missing__(self, name: str) -> BuildExercise:
-        return exercise(name)
-
-    def keys(self) -> Any:  # type: ignore[override]
-        return PIECES.keys()
-
-    def __iter__(self) -> Any:
-        return iter(PIECES)
-
-    def __len__(self) -> int:
-        return len(PIECES)
-
-
-EXERCISES = _Exercises()
-
-
-def your_pieces_report(loop_or_class: Any, chapters: range = range(1, 6)) -> str:
-    """One line per chapter saying which pieces of the loop are yours."""
-    return describe(loop_or_class, chapters)
-
-
-@contextlib.contextmanager
-def no_saving() -> Any:
-    """Tests: check without touching the mine folder."""
-    original = BuildExercise.check
-    BuildExercise.check = lambda self, candidate, save=False: original(self, candidate,  # type: ignore[method-assign]
-                                                                       save=False)
-    try:
-        yield
-    finally:
-        BuildExercise.check = original  # type: ignore[method-assign]

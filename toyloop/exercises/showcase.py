@@ -21,7 +21,6 @@ import concurrent.futures
 import functools
 import socket
 import threading
-import time
 from asyncio import events as _events
 from collections.abc import Callable
 from typing import Any
@@ -254,10 +253,3 @@ def run_showcase(chapter: int, loop_class: type | None = None) -> Any:
         print("No single piece of yours is to blame on its own; "
               "toyloop.exercises.reset_mine() goes back to toyloop's pieces.")
     return None
-
-
-def time_it(fn: Callable[[], Any]) -> float:
-    """Seconds ``fn()`` took (for the curious: never printed in committed outputs)."""
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
