@@ -170,9 +170,9 @@ def test_a_wrong_run_once_makes_the_loop_misbehave() -> None:
                       piece_from("ch2.BaseLoop._run_once", DRAINING_RUN_ONCE))
     assert describe(wrong).startswith("Future: toyloop's; Task.__step: toyloop's; "
                                       "_run_once: yours")
-    from toyloop.tools.checker import LoopStuck
+    from toyloop.scenarios import ScenarioStuck
 
-    with pytest.raises(LoopStuck) as stuck:  # its second run_forever finds nothing to run
+    with pytest.raises(ScenarioStuck) as stuck:  # its second run_forever finds nothing to run
         record("callback_added_during_iteration_waits", wrong(), guard=True)
     log = stuck.value.partial_log  # type: ignore[attr-defined]
     assert log == ["first", "second", "run_forever returned"]  # asyncio: first, returned, second

@@ -18,7 +18,7 @@ differing event, or None when the logs agree.
 
 Guarding: the loop under test may be a learner's, so :func:`record` counts its
 iterations and notices when it is about to wait forever; both end the run
-with :class:`~toyloop.tools.checker.LoopStuck` instead of hanging.
+with :class:`ScenarioStuck` instead of hanging.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SCENARIOS", "Scenario", "compare", "expected", "record", "scenario"]
+__all__ = ["SCENARIOS", "Scenario", "ScenarioStuck", "compare", "expected", "record", "scenario"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,14 @@ def _error_event(context: dict) -> tuple:
             type(exc).__name__ if exc is not None else None)
 
 
+class ScenarioStuck(BaseException):
+    """The guarded loop would never finish its scenario (raised by :class:`_Guard`).
+
+    A BaseException, so that ``except Exception`` in the code under test cannot
+    swallow it; :func:`compare` turns it into a message.
+    """
+
+
 SPIN = ("the loop ran {n} iterations without finishing the scenario. Either it never "
         "waits (a select timeout that is always 0 while nothing is ready), or something "
         "keeps rescheduling itself without making progress.")
@@ -122,25 +130,21 @@ class _Guard:
             loop._select = guarded
 
     def count(self) -> None:
-        from toyloop.tools.checker import LoopStuck
-
         self.iterations += 1
         if self.iterations > self.max_iterations:
-            raise LoopStuck(SPIN.format(n=self.max_iterations))
+            raise ScenarioStuck(SPIN.format(n=self.max_iterations))
 
     def check_wait(self, timeout: float | None) -> None:
-        from toyloop.tools.checker import LoopStuck
-
         loop = self.loop
         if timeout is not None and timeout < 0:
-            raise LoopStuck(NEGATIVE_TIMEOUT.format(timeout=timeout))
+            raise ScenarioStuck(NEGATIVE_TIMEOUT.format(timeout=timeout))
         if timeout != 0 and any(not h._cancelled for h in loop._ready):
-            raise LoopStuck(READY_BUT_WAITING.format(timeout=timeout))
+            raise ScenarioStuck(READY_BUT_WAITING.format(timeout=timeout))
         if timeout is None:
             if any(not entry[-1]._cancelled for entry in loop._scheduled):
-                raise LoopStuck(TIMER_BUT_FOREVER)
+                raise ScenarioStuck(TIMER_BUT_FOREVER)
             if not self._could_be_woken():
-                raise LoopStuck(IDLE)
+                raise ScenarioStuck(IDLE)
 
     def _could_be_woken(self) -> bool:
         loop = self.loop
@@ -209,7 +213,7 @@ def record(sc: Scenario | str, loop: Any, *, guard: bool = False) -> list:
                 raise  # an untouched stub: the checker says "not attempted yet"
             except (Exception, asyncio.CancelledError) as exc:  # its outcome: logged
                 log.append(("raised", type(exc).__name__, str(exc)))
-            except BaseException as exc:  # LoopStuck: the guard stopped the loop
+            except BaseException as exc:  # ScenarioStuck: the guard stopped the loop
                 exc.partial_log = log  # type: ignore[attr-defined]
                 raise
     finally:
@@ -285,8 +289,6 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any],
     """
     sc = SCENARIOS[sc] if isinstance(sc, str) else sc
     want = expected(sc)
-    from toyloop.tools.checker import LoopStuck
-
     if sc.clock == "virtual":
         from toyloop.clock import VirtualClock
         # Not 0: a loop that mistakes a deadline for a delay waits 100 s too long.
@@ -297,7 +299,7 @@ def compare(sc: Scenario | str, loop_factory: Callable[..., Any],
         got = record(sc, loop, guard=True)
     except NotImplementedError:
         raise  # a stub (or a feature toyloop lacks): the checker tells which
-    except (LoopStuck, Exception) as exc:  # not CaseTimeout: the checker reports that
+    except (ScenarioStuck, Exception) as exc:  # not CaseTimeout: the checker reports that
         return _failed_run(sc, piece, want, exc)
     if got == want:
         return None
@@ -364,8 +366,6 @@ def _difference(sc: Scenario, piece: str, want: list, got: list) -> str:
 
 def _failed_run(sc: Scenario, piece: str, want: list, exc: BaseException) -> str:
     """The loop stopped (guard) or raised: say so, after any difference before that."""
-    from toyloop.tools.checker import LoopStuck
-
     try:  # where in the learner's code it happened, if the checker can tell
         from toyloop.tools.checker import _learner_frame
     except ImportError:  # pragma: no cover - a checker without the helper
@@ -374,14 +374,14 @@ def _failed_run(sc: Scenario, piece: str, want: list, exc: BaseException) -> str
 
     got = getattr(exc, "partial_log", [])
     index = _first_difference(want, got)
-    if isinstance(exc, LoopStuck):
+    if isinstance(exc, ScenarioStuck):
         ending = f"Then your loop never finished the scenario: {exc}"
     else:
         ending = (f"Then your loop raised {type(exc).__name__}: {exc}"
                   f"{_learner_frame(exc)}.")
     if index is not None and index < len(got):
         return f"{_difference(sc, piece, want, got)}\n{ending}"
-    if isinstance(exc, LoopStuck):
+    if isinstance(exc, ScenarioStuck):
         return (f"Your loop never finished the scenario '{sc.title}': {exc}\n\n"
                 f"What the scenario checks: {sc.says.format(piece=piece)}\n\n"
                 f"asyncio logged: {_clip(want)}\nyours, until then: {_clip(got)}")
