@@ -65,11 +65,16 @@ async def two_consumers() -> list[str]:
     return await asyncio.gather(*readers)
 
 
-def showcase_ch2(loop_class: type) -> tuple[Any, Any]:
-    """Chapter 2's program on ``loop_class`` under the tracer: ``(result, tracer)``."""
+def showcase_ch2(loop_class: type, program: Callable[[], Any] = two_consumers
+                 ) -> tuple[Any, Any]:
+    """Chapter 2's program on ``loop_class`` under the tracer: ``(result, tracer)``.
+
+    The notebook passes its own ``program``, so the trace shows its line numbers
+    (the tracer hides those of code inside the package).
+    """
     from toyloop.tools.tracer import run_traced
 
-    return run_traced(two_consumers, loop_factory=loop_class)
+    return run_traced(program, loop_factory=loop_class)
 
 
 # ---------------------------------------------------------------------------
@@ -204,11 +209,13 @@ SHOWCASES: dict[int, Callable[[type], Any]] = {
 # ---------------------------------------------------------------------------
 
 
-def _attempt(chapter: int, loop_class: type) -> tuple[Any, BaseException | None]:
+def _attempt(chapter: int, loop_class: type, options: dict[str, Any]
+             ) -> tuple[Any, BaseException | None]:
     from toyloop.tools.checker import CaseTimeout, call_with_timeout
 
+    showcase = functools.partial(SHOWCASES[chapter], **options)
     try:
-        return call_with_timeout(SHOWCASES[chapter], TIME_LIMIT, loop_class), None
+        return call_with_timeout(showcase, TIME_LIMIT, loop_class), None
     except (KeyboardInterrupt, SystemExit):
         raise
     except CaseTimeout:
@@ -217,34 +224,35 @@ def _attempt(chapter: int, loop_class: type) -> tuple[Any, BaseException | None]
         return None, exc
 
 
-def _culprit(chapter: int, mine: list[str]) -> str | None:
+def _culprit(chapter: int, mine: list[str], options: dict[str, Any]) -> str | None:
     """The first of your pieces without which the showcase works."""
     from .mine import your_loop_class
 
     for name in mine:
-        _, error = _attempt(chapter, your_loop_class(without=[name]))
+        _, error = _attempt(chapter, your_loop_class(without=[name]), options)
         if error is None:
             return name
     return None
 
 
-def run_showcase(chapter: int, loop_class: type | None = None) -> Any:
+def run_showcase(chapter: int, loop_class: type | None = None, **options: Any) -> Any:
     """Run chapter ``chapter``'s showcase on your loop; say which pieces are yours.
 
     Returns what the showcase returns, or None if it failed (the output then
-    names the piece that broke it and how to go back to toyloop's).
+    names the piece that broke it and how to go back to toyloop's).  ``options``
+    go to the showcase function (chapter 2 takes the ``program`` to trace).
     """
     from .mine import your_loop_class
 
     cls = your_loop_class() if loop_class is None else loop_class
     print(f"Your loop: {describe(cls, range(1, chapter + 1))}")
-    result, error = _attempt(chapter, cls)
+    result, error = _attempt(chapter, cls, options)
     if error is None:
         return result
     print(f"The chapter {chapter} showcase failed on your loop: "
           f"{type(error).__name__}: {error}")
     mine = [n for n in which_are(cls) if PIECES[n].chapter <= chapter]
-    culprit = _culprit(chapter, mine) if loop_class is None else None
+    culprit = _culprit(chapter, mine, options) if loop_class is None else None
     if culprit is not None:
         print(f"Your {PIECES[culprit].short} ({culprit}) breaks it: with toyloop's in its "
               f"place the showcase runs. Check it again, or go back to toyloop's with\n"
