@@ -48,14 +48,14 @@ class ThreadLoop(SelectorLoop):
         self._ssock, self._csock = socket.socketpair()
         self._ssock.setblocking(False)
         self._csock.setblocking(False)
-        self._internal_fds += 1
+        self._wakeup_fds += 1
         self._add_reader(self._ssock.fileno(), self._read_from_self)
 
     def _close_self_pipe(self) -> None:
         self._remove_reader(self._ssock.fileno())
         self._ssock.close()
         self._csock.close()
-        self._internal_fds -= 1
+        self._wakeup_fds -= 1
 
     def _read_from_self(self) -> None:
         """Drain the wake-up bytes; their only job was to end ``select``."""
