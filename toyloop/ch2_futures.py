@@ -202,6 +202,114 @@ class Future:
         self.__log_traceback = False
         self._source_traceback = _extract_stack() if self._loop.get_debug() else None
 
+    def set_result(self, result: Any) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        self._result = result
+        self._state = _FINISHED
+        self._schedule_callbacks()
+
+    def _schedule_callbacks(self) -> None:
+        """Hand every done callback to the loop (asyncio: ``__schedule_callbacks``)."""
+        callbacks = self._callbacks
+        if not callbacks:
+            return
+        self._callbacks = []
+        call_soon = self._loop.call_soon
+        for callback, ctx in callbacks:
+            call_soon(callback, self, context=ctx)
+
+    def add_done_callback(self, fn: Callable, *, context: contextvars.Context | None = None
+                          ) -> None:
+        if context is None:
+            context = contextvars.copy_context()
+        if self._state != _PENDING:
+            self._loop.call_soon(fn, self, context=context)
+        else:
+            self._callbacks.append((fn, context))
+
+    def result(self) -> Any:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Result is not ready.")
+        self.__log_traceback = False
+        if self._exception is not None:
+            raise self._exception.with_traceback(self._exception.__traceback__)
+        return self._result
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        if not self.done():
+            self._asyncio_future_blocking = True
+            yield self  # hand ourselves to the Task driving this coroutine
+        if not self.done():
+            raise RuntimeError("await wasn't used with future")
+        return self.result()
+
+    __iter__ = __await__
+
+    def done(self) -> bool:
+        return self._state != _PENDING
+
+    def cancelled(self) -> bool:
+        return self._state == _CANCELLED
+
+    def exception(self) -> BaseException | None:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Exception is not set.")
+        self.__log_traceback = False
+        return self._exception
+
+    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        if isinstance(exception, type):
+            exception = exception()
+        if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
+            new_exc = RuntimeError("StopIteration interacts badly with generators "
+                                   "and cannot be raised into a Future")
+            new_exc.__cause__ = exception
+            new_exc.__context__ = exception
+            exception = new_exc
+        elif type(exception) is StopIteration:
+            raise TypeError("StopIteration interacts badly with generators "
+                            "and cannot be raised into a Future")
+        self._exception = exception
+        self._state = _FINISHED
+        self._schedule_callbacks()
+        self.__log_traceback = True  # until somebody looks at the exception
+
+    def remove_done_callback(self, fn: Callable) -> int:
+        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
+        removed = len(self._callbacks) - len(kept)
+        if removed:
+            self._callbacks[:] = kept
+        return removed
+
+    def get_loop(self) -> Any:
+        return self._loop
+
+    def cancel(self, msg: Any = None) -> bool:
+        self.__log_traceback = False
+        if self._state != _PENDING:
+            return False
+        self._state = _CANCELLED
+        self._cancel_message = msg
+        self._schedule_callbacks()
+        return True
+
+    def _make_cancelled_error(self) -> CancelledError:
+        """The CancelledError to raise; asyncio's gather and Task call this too."""
+        if self._cancelled_exc is not None:
+            exc = self._cancelled_exc
+            self._cancelled_exc = None
+            return exc
+        if self._cancel_message is None:
+            return CancelledError()
+        return CancelledError(self._cancel_message)
+
     __repr__ = future_repr  # asyncio's wording (toyloop/reprs.py)
 
     def __del__(self) -> None:
@@ -228,113 +336,11 @@ class Future:
             raise ValueError("_log_traceback can only be set to False")
         self.__log_traceback = False
 
-    def get_loop(self) -> Any:
-        return self._loop
 
-    def _make_cancelled_error(self) -> CancelledError:
-        """The CancelledError to raise; asyncio's gather and Task call this too."""
-        if self._cancelled_exc is not None:
-            exc = self._cancelled_exc
-            self._cancelled_exc = None
-            return exc
-        if self._cancel_message is None:
-            return CancelledError()
-        return CancelledError(self._cancel_message)
-
-    def cancel(self, msg: Any = None) -> bool:
-        self.__log_traceback = False
-        if self._state != _PENDING:
-            return False
-        self._state = _CANCELLED
-        self._cancel_message = msg
-        self._schedule_callbacks()
-        return True
-
-    def _schedule_callbacks(self) -> None:
-        """Hand every done callback to the loop (asyncio: ``__schedule_callbacks``)."""
-        callbacks = self._callbacks
-        if not callbacks:
-            return
-        self._callbacks = []
-        call_soon = self._loop.call_soon
-        for callback, ctx in callbacks:
-            call_soon(callback, self, context=ctx)
-
-    def cancelled(self) -> bool:
-        return self._state == _CANCELLED
-
-    def done(self) -> bool:
-        return self._state != _PENDING
-
-    def result(self) -> Any:
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError("Result is not ready.")
-        self.__log_traceback = False
-        if self._exception is not None:
-            raise self._exception.with_traceback(self._exception.__traceback__)
-        return self._result
-
-    def exception(self) -> BaseException | None:
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError("Exception is not set.")
-        self.__log_traceback = False
-        return self._exception
-
-    def add_done_callback(self, fn: Callable, *, context: contextvars.Context | None = None
-                          ) -> None:
-        if context is None:
-            context = contextvars.copy_context()
-        if self._state != _PENDING:
-            self._loop.call_soon(fn, self, context=context)
-        else:
-            self._callbacks.append((fn, context))
-
-    def remove_done_callback(self, fn: Callable) -> int:
-        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
-        removed = len(self._callbacks) - len(kept)
-        if removed:
-            self._callbacks[:] = kept
-        return removed
-
-    def set_result(self, result: Any) -> None:
-        if self._state != _PENDING:
-            raise InvalidStateError(f"{self._state}: {self!r}")
-        self._result = result
-        self._state = _FINISHED
-        self._schedule_callbacks()
-
-    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
-        if self._state != _PENDING:
-            raise InvalidStateError(f"{self._state}: {self!r}")
-        if isinstance(exception, type):
-            exception = exception()
-        if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
-            new_exc = RuntimeError("StopIteration interacts badly with generators "
-                                   "and cannot be raised into a Future")
-            new_exc.__cause__ = exception
-            new_exc.__context__ = exception
-            exception = new_exc
-        elif type(exception) is StopIteration:
-            raise TypeError("StopIteration interacts badly with generators "
-                            "and cannot be raised into a Future")
-        self._exception = exception
-        self._state = _FINISHED
-        self._schedule_callbacks()
-        self.__log_traceback = True  # until somebody looks at the exception
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        if not self.done():
-            self._asyncio_future_blocking = True
-            yield self  # hand ourselves to the Task driving this coroutine
-        if not self.done():
-            raise RuntimeError("await wasn't used with future")
-        return self.result()
-
-    __iter__ = __await__
+@types.coroutine
+def _sleep0() -> Generator[None, None, None]:
+    """A bare ``yield``: the task steps again next iteration, after everybody else."""
+    yield
 
 
 def _get_loop(fut: Any) -> Any:
@@ -388,71 +394,6 @@ class Task(Future):
         self._log_destroy_pending = True
         self._loop.call_soon(self.__step, context=self._context)
         _asyncio_tasks._register_task(self)  # so asyncio.all_tasks() sees us
-
-    __repr__ = task_repr  # asyncio's wording (toyloop/reprs.py)
-
-    def __del__(self) -> None:
-        if self._state == _PENDING and self._log_destroy_pending:
-            context = {"task": self, "message": "Task was destroyed but it is pending!"}
-            if self._source_traceback:
-                context["source_traceback"] = self._source_traceback
-            self._loop.call_exception_handler(context)
-        super().__del__()
-
-    def get_coro(self) -> Coroutine:
-        return self._coro
-
-    def get_context(self) -> contextvars.Context:
-        return self._context
-
-    def get_name(self) -> str:
-        return self._name
-
-    def set_name(self, value: Any) -> None:
-        self._name = str(value)
-
-    def set_result(self, result: Any) -> None:
-        raise RuntimeError("Task does not support set_result operation")
-
-    def set_exception(self, exception: Any) -> None:
-        raise RuntimeError("Task does not support set_exception operation")
-
-    def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
-        """Frames of the suspended coroutine chain, outermost first."""
-        frames = []
-        coro: Any = self._coro
-        while coro is not None and (limit is None or len(frames) < limit):
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-            if frame is None:
-                break
-            frames.append(frame)
-            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-        return frames
-
-    def cancel(self, msg: Any = None) -> bool:
-        """Ask the coroutine to stop: a CancelledError at its current await."""
-        self._log_traceback = False
-        if self.done():
-            return False
-        self._num_cancels_requested += 1
-        if self._fut_waiter is not None:
-            if self._fut_waiter.cancel(msg=msg):
-                # The waiter's done callback (__wakeup) will throw CancelledError in.
-                return True
-        # Not waiting on anything (or the waiter refused): cancel at the next step.
-        self._must_cancel = True
-        self._cancel_message = msg
-        return True
-
-    def cancelling(self) -> int:
-        return self._num_cancels_requested
-
-    def uncancel(self) -> int:
-        if self._num_cancels_requested > 0:
-            self._num_cancels_requested -= 1
-            if _UNCANCEL_CLEARS_MUST_CANCEL and self._num_cancels_requested == 0:
-                self._must_cancel = False
-        return self._num_cancels_requested
 
     def __step(self, exc: BaseException | None = None) -> None:
         """Run the coroutine to its next ``await`` of a future, then park it."""
@@ -541,6 +482,71 @@ class Task(Future):
             # future.result() itself (see Future.__await__).
             self.__step()
         self = None
+
+    def cancel(self, msg: Any = None) -> bool:
+        """Ask the coroutine to stop: a CancelledError at its current await."""
+        self._log_traceback = False
+        if self.done():
+            return False
+        self._num_cancels_requested += 1
+        if self._fut_waiter is not None:
+            if self._fut_waiter.cancel(msg=msg):
+                # The waiter's done callback (__wakeup) will throw CancelledError in.
+                return True
+        # Not waiting on anything (or the waiter refused): cancel at the next step.
+        self._must_cancel = True
+        self._cancel_message = msg
+        return True
+
+    def cancelling(self) -> int:
+        return self._num_cancels_requested
+
+    def uncancel(self) -> int:
+        if self._num_cancels_requested > 0:
+            self._num_cancels_requested -= 1
+            if _UNCANCEL_CLEARS_MUST_CANCEL and self._num_cancels_requested == 0:
+                self._must_cancel = False
+        return self._num_cancels_requested
+
+    __repr__ = task_repr  # asyncio's wording (toyloop/reprs.py)
+
+    def get_coro(self) -> Coroutine:
+        return self._coro
+
+    def get_context(self) -> contextvars.Context:
+        return self._context
+
+    def get_name(self) -> str:
+        return self._name
+
+    def set_name(self, value: Any) -> None:
+        self._name = str(value)
+
+    def set_result(self, result: Any) -> None:
+        raise RuntimeError("Task does not support set_result operation")
+
+    def set_exception(self, exception: Any) -> None:
+        raise RuntimeError("Task does not support set_exception operation")
+
+    def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
+        """Frames of the suspended coroutine chain, outermost first."""
+        frames = []
+        coro: Any = self._coro
+        while coro is not None and (limit is None or len(frames) < limit):
+            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+            if frame is None:
+                break
+            frames.append(frame)
+            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        return frames
+
+    def __del__(self) -> None:
+        if self._state == _PENDING and self._log_destroy_pending:
+            context = {"task": self, "message": "Task was destroyed but it is pending!"}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
+        super().__del__()
 
 
 def current_task(loop: Any = None) -> Task | None:
@@ -862,12 +868,6 @@ def _run_until_complete_cb(fut: Any) -> None:
 # ---------------------------------------------------------------------------
 # Helpers: sleep, gather, wait_for
 # ---------------------------------------------------------------------------
-
-
-@types.coroutine
-def _sleep0() -> Generator[None, None, None]:
-    """A bare ``yield``: the task steps again next iteration, after everybody else."""
-    yield
 
 
 async def sleep(delay: float, result: Any = None) -> Any:

@@ -107,7 +107,7 @@ def _run(loop_kind: str, outer: str, inner: str, future: str) -> list:
     return log + [("reported", reports)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _reference(outer: str) -> tuple:
     return tuple(_run("asyncio", outer, "asyncio", "asyncio"))
 
