@@ -42,49 +42,6 @@ class SelectorLoop(BaseLoop):
         # and the tools do not count them as the program's sockets.
         self._wakeup_fds = 0
 
-    def close(self) -> None:
-        if self.is_running():
-            raise RuntimeError("Cannot close a running event loop")
-        if self.is_closed():
-            return
-        super().close()
-        self._selector.close()
-
-    # -- The wait phase of _run_once ------------------------------------------
-
-    def _select(self, timeout: float | None) -> list:
-        """Block in the selector until an fd is ready or ``timeout`` passes."""
-        sockets_waiting = len(self._selector_map) > self._wakeup_fds
-        if timeout == 0:
-            # Something is ready, so we must not block.  Poll the sockets -- unless
-            # only the loop's own fds are registered: with nobody to wake, a poll
-            # finds nothing worth reporting (chapter 6 measures this: about 1.5x
-            # on a chain of callbacks).
-            return self._selector.select(0) if sockets_waiting else []
-        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
-        event_list = self._selector.select(real_timeout)
-        self._clock.idle(timeout, bool(event_list))
-        return event_list
-
-    def _threads_busy(self) -> bool:
-        """Could a worker thread still wake us?  Not before chapter 4."""
-        return False
-
-    def _process_events(self, event_list: list) -> None:
-        """Queue the reader and/or writer Handle of every ready fd."""
-        for key, mask in event_list:
-            fileobj, (reader, writer) = key.fileobj, key.data
-            if mask & selectors.EVENT_READ and reader is not None:
-                if reader._cancelled:
-                    self._remove_reader(fileobj)
-                else:
-                    self._ready.append(reader)
-            if mask & selectors.EVENT_WRITE and writer is not None:
-                if writer._cancelled:
-                    self._remove_writer(fileobj)
-                else:
-                    self._ready.append(writer)
-
     # -- Readers and writers --------------------------------------------------
 
     def _add_reader(self, fd: Any, callback: Any, *args: Any) -> Handle:
@@ -166,6 +123,21 @@ class SelectorLoop(BaseLoop):
 
     def remove_writer(self, fd: Any) -> bool:
         return self._remove_writer(fd)
+
+    def _process_events(self, event_list: list) -> None:
+        """Queue the reader and/or writer Handle of every ready fd."""
+        for key, mask in event_list:
+            fileobj, (reader, writer) = key.fileobj, key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(fileobj)
+                else:
+                    self._ready.append(writer)
 
     # -- Awaitable socket calls -----------------------------------------------
     # Each one tries the call first (it often succeeds at once), and only on
@@ -362,6 +334,34 @@ class SelectorLoop(BaseLoop):
             fut.set_exception(exc)
         else:
             fut.set_result(None)
+
+    # -- The wait phase of _run_once ------------------------------------------
+
+    def _select(self, timeout: float | None) -> list:
+        """Block in the selector until an fd is ready or ``timeout`` passes."""
+        sockets_waiting = len(self._selector_map) > self._wakeup_fds
+        if timeout == 0:
+            # Something is ready, so we must not block.  Poll the sockets -- unless
+            # only the loop's own fds are registered: with nobody to wake, a poll
+            # finds nothing worth reporting (chapter 6 measures this: about 1.5x
+            # on a chain of callbacks).
+            return self._selector.select(0) if sockets_waiting else []
+        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
+        event_list = self._selector.select(real_timeout)
+        self._clock.idle(timeout, bool(event_list))
+        return event_list
+
+    def _threads_busy(self) -> bool:
+        """Could a worker thread still wake us?  Not before chapter 4."""
+        return False
+
+    def close(self) -> None:
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self.is_closed():
+            return
+        super().close()
+        self._selector.close()
 
 
 def _check_nonblocking(sock: socket.socket) -> None:
