@@ -18,6 +18,11 @@ asyncio's Future and Task are written in C (``_asyncio``) and are faster, and
 since 3.12 asyncio can start tasks eagerly; asyncio's ``wait_for`` is built on
 ``asyncio.timeout`` since 3.12 (this is the 3.11 design, a waiter and a timer).
 
+Not here because chapter 2 does not teach it: asyncio-style reprs
+(``reprs.py``), how the exception handler logs (``exception_handler.py``) and
+how the tracer and explorer watch the loop (``observe.py``: from outside, so
+these classes carry no hooks and a learner's own pieces are watched alike).
+
 Interop: toyloop's tasks register with asyncio's own task registry
 (``_register_task``, ``_enter_task``), and ``run_forever`` makes the loop
 asyncio's *running loop*, so ``asyncio.current_task()``, ``asyncio.sleep`` and
