@@ -55,7 +55,13 @@ from typing import Any
 from .clock import MonotonicClock, VirtualClock
 from .exception_handler import ExceptionHandlerMixin
 from .observe import Observable
-from .reprs import format_callback_source, future_repr, handle_repr, task_repr
+from .reprs import (
+    format_callback_source,
+    future_repr,
+    handle_repr,
+    handle_repr_info,
+    task_repr,
+)
 
 logger = logging.getLogger("asyncio")  # asyncio's logger, so its handlers see us too
 
@@ -110,6 +116,7 @@ class Handle:
         self._source_traceback = _extract_stack() if loop._debug else None
 
     __repr__ = handle_repr  # asyncio's wording (toyloop/reprs.py)
+    _repr_info = handle_repr_info
 
     def get_context(self) -> contextvars.Context:
         return self._context

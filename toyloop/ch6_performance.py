@@ -141,6 +141,7 @@ class PlainHandle:
 
     __init__ = Handle.__init__
     __repr__ = Handle.__repr__
+    _repr_info = Handle._repr_info
     get_context = Handle.get_context
     cancel = Handle.cancel
     cancelled = Handle.cancelled

@@ -63,6 +63,11 @@ def coro_location(coro: Any) -> str:
 
 def handle_repr(handle: Any) -> str:
     """``<TimerHandle cancelled when=3.0 func(1) at demo.py:3>``."""
+    return f"<{' '.join(handle._repr_info())}>"
+
+
+def handle_repr_info(handle: Any) -> list[str]:
+    """The words of a handle's repr (asyncio's ``Handle._repr_info``)."""
     info = [type(handle).__name__]
     if handle._cancelled:
         info.append("cancelled")
@@ -71,7 +76,7 @@ def handle_repr(handle: Any) -> str:
         info.append(f"when={when}")
     if handle._callback is not None:
         info.append(format_callback_source(handle._callback, handle._args, handle._loop._debug))
-    return f"<{' '.join(info)}>"
+    return info
 
 
 def _outcome(future: Any) -> list[str]:
