@@ -25,6 +25,7 @@ Around the book:
 * ``tools``                 -- learner tools: checker, tracer, explorer
                                (instruments; rich and ipywidgets live only here)
 * ``exercises``, ``examples`` -- the notebooks' exercises and example programs
+* ``booklen``               -- ``python -m toyloop.booklen``: the book's length
 
 Typical use::
 

@@ -52,16 +52,10 @@ from asyncio.exceptions import CancelledError, InvalidStateError
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
+from . import reprs
 from .clock import MonotonicClock, VirtualClock
 from .exception_handler import ExceptionHandlerMixin
 from .observe import Observable
-from .reprs import (
-    format_callback_source,
-    future_repr,
-    handle_repr,
-    handle_repr_info,
-    task_repr,
-)
 
 logger = logging.getLogger("asyncio")  # asyncio's logger, so its handlers see us too
 
@@ -115,8 +109,8 @@ class Handle:
         # Debug mode remembers where the callback was scheduled, for error reports.
         self._source_traceback = _extract_stack() if loop._debug else None
 
-    __repr__ = handle_repr  # asyncio's wording (toyloop/reprs.py)
-    _repr_info = handle_repr_info
+    __repr__ = reprs.handle_repr  # asyncio's wording (toyloop/reprs.py)
+    _repr_info = reprs.handle_repr_info
 
     def get_context(self) -> contextvars.Context:
         return self._context
@@ -138,7 +132,7 @@ class Handle:
             raise
         except BaseException as exc:
             context = {
-                "message": "Exception in callback " + format_callback_source(
+                "message": "Exception in callback " + reprs.format_callback_source(
                     self._callback, self._args, self._loop._debug),
                 "exception": exc,
                 "handle": self,
@@ -322,7 +316,7 @@ class Future:
             return CancelledError()
         return CancelledError(self._cancel_message)
 
-    __repr__ = future_repr  # asyncio's wording (toyloop/reprs.py)
+    __repr__ = reprs.future_repr  # asyncio's wording (toyloop/reprs.py)
 
     def __del__(self) -> None:
         if not self.__log_traceback:
@@ -520,7 +514,7 @@ class Task(Future):
                 self._must_cancel = False
         return self._num_cancels_requested
 
-    __repr__ = task_repr  # asyncio's wording (toyloop/reprs.py)
+    __repr__ = reprs.task_repr  # asyncio's wording (toyloop/reprs.py)
 
     def get_coro(self) -> Coroutine:
         return self._coro
