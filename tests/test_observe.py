@@ -151,6 +151,7 @@ def test_instrument_removed_mid_run_unwraps_at_the_iteration_boundary() -> None:
             seen.append(1)
 
     loop = toyloop.EventLoop(clock=toyloop.VirtualClock())
+    loop.set_debug(False)  # debug mode (python -X dev) keeps the observer on purpose
     once = Once()
 
     async def main():
