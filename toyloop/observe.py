@@ -18,8 +18,10 @@ outside, and only while somebody is watching:
   queue's own type.  Its ``popleft`` hands ``_run_once`` a thin proxy for each
   handle, whose ``_run()`` fires ``before_handle``/``after_handle`` around the
   real ``Handle._run`` (and, in debug mode, times it and logs a slow callback);
-  its ``append`` sees every handle queued: a ``TimerHandle`` queued between the
-  select and the first ``popleft`` is a timer that fired (``timer_fired``).
+  its ``append`` sees every handle queued: a ``TimerHandle`` queued during an
+  iteration, before its first ``popleft``, is a timer that fired
+  (``timer_fired``; nothing else queues a ``TimerHandle``, so this holds even
+  for a ``_run_once`` that skips the select when it need not wait).
 * Task and future events are derived, never reported by ``Future`` or ``Task``:
   a task is *created* when a bound method of it (its ``__step``) is first
   queued or run; it is *done* when it is done after running one of its own
@@ -193,7 +195,7 @@ class Observer:
     def __init__(self, loop: Any) -> None:
         self.loop = loop
         self.hooks = Instruments()
-        self.timers_due = False     # between the select and the first popleft
+        self.timers_due = False     # in an iteration, before its first popleft
         self._pending: Any = None   # a done future whose callbacks are being queued
         self._in_iteration = False
         self._old_ready: Any = None  # the queue we replaced: threads may still append
@@ -272,7 +274,7 @@ class Observer:
         """``loop._run_once`` while observed: the class's own, between two hooks."""
         loop = self.loop
         self._adopt_ready()
-        self.timers_due = False
+        self.timers_due = True  # a TimerHandle queued from now until the first popleft fired
         self._in_iteration = True
         try:
             self.emit("before_run_once")
@@ -290,7 +292,6 @@ class Observer:
         self.emit("before_select", timeout)
         event_list = type(loop)._select(loop, timeout)
         self.emit("after_select", event_list)
-        self.timers_due = True  # a TimerHandle queued from now on has fired
         return event_list
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:
