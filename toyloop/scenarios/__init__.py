@@ -151,7 +151,9 @@ class _Guard:
         selector = getattr(loop, "_selector", None)
         if selector is None:
             return False
-        if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
+        # The loop's own wake-up fds (the self-pipe) cannot bring new work by themselves.
+        own = getattr(loop, "_wakeup_fds", getattr(loop, "_internal_fds", 0))
+        if len(selector.get_map()) > own:
             return True
         threads_busy = getattr(loop, "_threads_busy", None)
         return bool(threads_busy and threads_busy())
