@@ -109,25 +109,57 @@ def test_live_monitor_ends_showing_peaks_not_zeros():
     assert "toyloop-live-static" in page and "(stopped," in page
     row = re.search(r"connections open</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>", page)
     assert row is not None and row.groups() == ("0", "6")  # now, peak
-    assert WIDGET_VIEW in mon._repr_mimebundle_()
 
 
-def test_live_monitor_display_is_updated_by_stop(monkeypatch):
-    sent = []
+class _Displays:
+    """Stands in for IPython.display.display: records bundles, hands out handles."""
 
-    class Handle:
-        def update(self, obj):
-            sent.append(obj._repr_mimebundle_()["text/html"])
+    def __init__(self):
+        self.shown, self.updates = [], []
 
+    def __call__(self, bundle, raw=False, display_id=None):
+        assert raw
+        self.shown.append(bundle)
+        if display_id:
+            updates = self.updates
+
+            class Handle:
+                def update(self, bundle, raw=False):
+                    updates.append(bundle)
+
+            return Handle()
+        return None
+
+
+def test_live_monitor_shows_widget_and_static_copy_then_updates_the_copy(monkeypatch):
     import IPython.display
 
-    monkeypatch.setattr(IPython.display, "display", lambda obj, display_id: Handle())
+    displays = _Displays()
+    monkeypatch.setattr(IPython.display, "display", displays)
     loop = toyloop.EventLoop(clock=toyloop.VirtualClock())
     try:
-        mon = LiveMonitor(loop, interval=0.1, widget=False)
+        mon = LiveMonitor(loop, interval=0.1)
         mon.display()
         with mon:
             loop.run_until_complete(asyncio.sleep(0.35))
     finally:
         loop.close()
-    assert len(sent) == 1 and "(stopped," in sent[0]
+    widget, static = displays.shown
+    assert WIDGET_VIEW in widget and widget["text/plain"].startswith("<LiveMonitor")
+    assert "toyloop-live-static" in static["text/html"] and "(not started," in static["text/html"]
+    assert len(displays.updates) == 1 and "(stopped," in displays.updates[0]["text/html"]
+    assert "{display:none}" in static["text/html"]  # hidden next to a live widget
+
+
+def test_explorer_displays_widget_then_static_copy(monkeypatch):
+    import IPython.display
+
+    displays = _Displays()
+    monkeypatch.setattr(IPython.display, "display", displays)
+    ex = Explorer(program)
+    ex._ipython_display_()
+    widget, static = displays.shown
+    assert WIDGET_VIEW in widget and "text/html" not in widget
+    assert widget["text/plain"] == repr(ex)
+    assert static["text/html"].endswith(ex.static_html())
+    assert ".jp-OutputArea:has(.toyloop-explorer) .toyloop-static" in static["text/html"]

@@ -368,6 +368,21 @@ class Explorer(ExplorerModel):
         bundle["text/html"] = self.static_html()
         return bundle
 
+    def _ipython_display_(self) -> None:
+        """In IPython: the widget, then the static copy as an output of its own.
+
+        JupyterLab never falls back from a widget view to its text/html: before the
+        notebook runs it shows "Error displaying widget: model not found".  So the static
+        copy is a second output, which a style rule hides once the live widget is drawn
+        next to it (see :data:`_HIDE_STATIC`).
+        """
+        from IPython.display import display
+
+        bundle = self.widget._repr_mimebundle_() or {}
+        bundle["text/plain"] = repr(self)
+        display(bundle, raw=True)
+        display(_static_bundle(self.static_html(), repr(self)), raw=True)
+
     def static_html(self, max_positions: int = 40) -> str:
         """The explorer as static HTML (no kernel, no JavaScript): see :func:`static_view`."""
         return static_view(self, max_positions=max_positions)
@@ -417,6 +432,20 @@ def _timeline_html(model: ExplorerModel, position: int) -> str:
 # the displayed position open, the others folded in <details> to click through.  The
 # layout is tables, not CSS grid, because GitHub strips style attributes; the content
 # comes from the recording only, so it is the same on every run (nbval compares it).
+
+
+# Hide a static copy when its live widget is drawn in the same output area (JupyterLab,
+# after running).  Before running, or in nbconvert's HTML and on GitHub (which drop the
+# rule), no live widget exists and the static copy shows.
+_HIDE_STATIC = ("<style>.jp-OutputArea:has(.toyloop-explorer) .toyloop-static,"
+                ".jp-OutputArea:has(.toyloop-live) .toyloop-live-static"
+                "{display:none}</style>")
+
+
+def _static_bundle(page: str, plain: str) -> dict[str, str]:
+    """A display bundle for a static copy; text/plain says what it is."""
+    return {"text/html": _HIDE_STATIC + page,
+            "text/plain": f"(static copy of {plain} for viewers without widgets)"}
 
 
 def _static_position(model: ExplorerModel, position: int) -> str:
@@ -552,7 +581,7 @@ class LiveMonitor:
         if self._display is not None:
             # Re-send the display: the stored output's text/html (what a viewer without
             # a kernel shows) becomes the final figures and peaks, not the first zeros.
-            self._display.update(self)
+            self._display.update(self._repr_mimebundle_(), raw=True)
 
     @property
     def running(self) -> bool:
@@ -613,8 +642,11 @@ class LiveMonitor:
                     peaks[label] = max(peaks.get(label, value), value)
         return peaks
 
+    def _state(self) -> str:
+        return "running" if self._running else "stopped" if self.history else "not started"
+
     def _html(self, stats: dict[str, Any]) -> str:
-        state = "running" if self._running else "stopped"
+        state = self._state()
         peaks = self.peaks()
         td = 'style="text-align:right;padding-left:16px"'
         head = (f'<tr><th style="text-align:left">figure</th><th {td}>now</th>'
@@ -631,14 +663,21 @@ class LiveMonitor:
     def display(self) -> Any:
         """Show the monitor in the notebook; ``stop()`` updates this display at the end.
 
-        Use this rather than ``display(mon.widget)``: the output then also carries a
-        static HTML copy, re-sent by ``stop()``, so the saved notebook shows the final
-        figures and peaks in viewers that cannot run widgets.
+        Use this rather than ``display(mon.widget)``: it shows the widget, then a static
+        HTML copy as a second output, which ``stop()`` updates, so the saved notebook
+        shows the final figures and peaks in viewers that cannot run widgets.
         """
         from IPython.display import display
 
-        self._display = display(self, display_id=True)
+        if self.widget is not None:
+            bundle = self.widget._repr_mimebundle_() or {}
+            bundle["text/plain"] = repr(self)
+            display(bundle, raw=True)
+        self._display = display(self._repr_mimebundle_(), raw=True, display_id=True)
         return self._display
+
+    def _ipython_display_(self) -> None:
+        self.display()
 
     def static_html(self) -> str:
         """The last refresh's figures and the peaks, as static HTML."""
@@ -647,13 +686,8 @@ class LiveMonitor:
                                          'class="toyloop-card toyloop-live-static"', 1)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        bundle: dict[str, Any] = {}
-        if self.widget is not None:
-            bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/plain"] = repr(self)
-        bundle["text/html"] = self.static_html()
-        return bundle
+        """The static copy (the widget itself is displayed separately by ``display()``)."""
+        return _static_bundle(self.static_html(), "the live monitor")
 
     def __repr__(self) -> str:
-        state = "running" if self._running else "stopped"
-        return f"<LiveMonitor {state}: {self.refreshes} refreshes>"
+        return f"<LiveMonitor {self._state()}: {self.refreshes} refreshes>"
