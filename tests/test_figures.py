@@ -1,8 +1,9 @@
 """The committed diagram SVGs match their Graphviz sources (toyloop/tools/diagrams.py).
 
 Without Graphviz: each SVG records the SHA-256 of the source it was rendered from, and
-that must be the source's current digest.  With ``dot`` installed: re-rendering gives
-the committed bytes exactly (so rendering is deterministic and nobody edited an SVG).
+that must be the source's current digest.  With ``dot`` installed (the version that drew
+the SVGs, and the DejaVu fonts): re-rendering gives the committed bytes exactly, so
+rendering is deterministic and nobody edited an SVG by hand.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ def test_svg_rendered_from_current_source(source: Path) -> None:
 def test_svg_bytes_match_a_fresh_render(source: Path) -> None:
     if shutil.which("dot") is None:
         pytest.skip("Graphviz's dot is not installed (apt-get install graphviz)")
+    svg = diagrams.target_for(source)
+    if diagrams.recorded_graphviz(svg) != diagrams.graphviz_version():
+        pytest.skip(f"{svg.name} was drawn by Graphviz {diagrams.recorded_graphviz(svg)}, "
+                    f"this is {diagrams.graphviz_version()}: layouts differ")
+    if not diagrams.fonts_available():
+        pytest.skip("the DejaVu fonts are missing (apt-get install fonts-dejavu-core)")
     assert diagrams.render(source) == diagrams.target_for(source).read_bytes(), (
         f"re-rendering {source.name} changed the SVG: run `make figures`")
 
