@@ -46,10 +46,11 @@ NOTEBOOKS = ROOT / "notebooks"
 FIGURES = NOTEBOOKS / "figures"
 SHOTS = ROOT / "build" / "screenshots"
 # Screenshots the README shows: build/screenshots name -> docs/ name (see --update-docs).
+# (.gitignore ignores screenshot-*.png anywhere, hence the picture- names.)
 README_SHOTS = {
-    "02_futures_and_tasks-lab-explorer.png": "screenshot-explorer.png",
-    "02_futures_and_tasks-export-explorer-static.png": "screenshot-explorer-static.png",
-    "02_futures_and_tasks-lab-picture-01.png": "screenshot-run-once.png",
+    "02_futures_and_tasks-lab-picture-03.png": "picture-run-once.png",
+    "03_selectors_sockets_timers-lab-monitor.png": "picture-live-monitor.png",
+    "02_futures_and_tasks-export-explorer-static.png": "picture-explorer-static.png",
 }
 SKIP_TAGS = {"raises-exception", "skip-execution", "nbval-skip"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
