@@ -236,8 +236,8 @@ def _program_name(program: Any) -> str:
 
 
 def _pre(text: str) -> str:
-    return (f'<pre style="{_MONO};margin:0;white-space:pre-wrap;word-break:break-word">'
-            f"{html.escape(text)}</pre>")
+    return (f'<pre style="{_MONO};margin:0;white-space:pre-wrap;word-break:break-word;'
+            f'text-align:left;background:none;padding:0">{html.escape(text)}</pre>')
 
 
 def _card(title: str, body: str, name: str) -> str:
@@ -456,7 +456,10 @@ def _static_position(model: ExplorerModel, position: int) -> str:
         return (f'<div class="toyloop-static-pane" data-pane="{name}"><b>'
                 f"{html.escape(PANES[name])}</b>{body}</div>")
 
-    cell = 'style="vertical-align:top;padding:4px 8px;border:1px solid #d0d7de;width:50%"'
+    # text-align and the pre's background are set here because nbconvert's page style
+    # right-aligns table cells and shades <pre>.
+    cell = ('style="vertical-align:top;text-align:left;padding:4px 8px;'
+            'border:1px solid #d0d7de;width:50%"')
     grid = "".join(
         f"<tr><td {cell}>{pane(a)}</td><td {cell}>{pane(b)}</td></tr>"
         for a, b in (("ready", "timers"), ("selector", "tasks")))
@@ -651,7 +654,7 @@ class LiveMonitor:
         td = 'style="text-align:right;padding-left:16px"'
         head = (f'<tr><th style="text-align:left">figure</th><th {td}>now</th>'
                 f"<th {td}>peak</th></tr>")
-        rows = "".join(f'<tr><td style="padding-right:16px">{html.escape(k)}</td>'
+        rows = "".join(f'<tr><td style="text-align:left;padding-right:16px">{html.escape(k)}</td>'
                        f"<td {td}>{html.escape(str(v))}</td>"
                        f"<td {td}>{html.escape(str(peaks.get(k, '')))}</td></tr>"
                        for k, v in stats.items())
