@@ -15,7 +15,7 @@ looks at the notebooks as a reader would, with Debian's chromium driven by Playw
    explorer's six panes and the monitor's figures are there.
 
 It saves one screenshot per picture (and per widget and static copy) into
-``build/screenshots/`` (git-ignored); it never writes to the tracked tree.  Copy the
+``build/screenshots/pictures/`` (git-ignored); it never writes to the tracked tree.  Copy the
 README's screenshots from there with::
 
     python tests/browser/test_pictures_browser.py --update-docs
@@ -44,8 +44,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = NOTEBOOKS / "figures"
-SHOTS = ROOT / "build" / "screenshots"
-# Screenshots the README shows: build/screenshots name -> docs/ name (see --update-docs).
+# A folder of its own under build/screenshots/: `make screenshots` copies that folder's
+# top-level *.png to docs/, and these are too many for that.
+SHOTS = ROOT / "build" / "screenshots" / "pictures"
+# Screenshots the README shows: name in SHOTS -> name in docs/ (see --update-docs).
 # (.gitignore ignores screenshot-*.png anywhere, hence the picture- names.)
 README_SHOTS = {
     "02_futures_and_tasks-lab-picture-03.png": "picture-run-once.png",
@@ -399,7 +401,7 @@ def test_notebook_pictures_in_nbconvert_html(lab: dict, exports: Path, path: Pat
 
 
 def _update_docs() -> int:
-    """Copy the README's screenshots from build/screenshots/ into docs/."""
+    """Copy the README's screenshots from build/screenshots/pictures/ into docs/."""
     missing = [name for name in README_SHOTS if not (SHOTS / name).exists()]
     if missing:
         print(f"missing in {SHOTS}: {', '.join(missing)}; run the browser test first:\n"
@@ -407,7 +409,7 @@ def _update_docs() -> int:
         return 1
     for name, target in README_SHOTS.items():
         shutil.copy(SHOTS / name, ROOT / "docs" / target)
-        print(f"docs/{target} <- build/screenshots/{name}")
+        print(f"docs/{target} <- {SHOTS.relative_to(ROOT) / name}")
     return 0
 
 
