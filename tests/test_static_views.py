@@ -106,7 +106,7 @@ def test_live_monitor_ends_showing_peaks_not_zeros():
     assert mon.history[-1]["connections open"] == 0
     assert mon.peaks()["connections open"] == 6 and mon.peaks()["bytes"] == 60
     page = mon._repr_mimebundle_()["text/html"]
-    assert "toyloop-live-static" in page and "(stopped," in page
+    assert "toyloop-live-static" in page and "(stopped)" in page
     row = re.search(r"connections open</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>", page)
     assert row is not None and row.groups() == ("0", "6")  # now, peak
 
@@ -146,8 +146,8 @@ def test_live_monitor_shows_widget_and_static_copy_then_updates_the_copy(monkeyp
         loop.close()
     widget, static = displays.shown
     assert WIDGET_VIEW in widget and widget["text/plain"].startswith("<LiveMonitor")
-    assert "toyloop-live-static" in static["text/html"] and "(not started," in static["text/html"]
-    assert len(displays.updates) == 1 and "(stopped," in displays.updates[0]["text/html"]
+    assert "toyloop-live-static" in static["text/html"] and "(not started)" in static["text/html"]
+    assert len(displays.updates) == 1 and "(stopped)" in displays.updates[0]["text/html"]
     assert "{display:none}" in static["text/html"]  # hidden next to a live widget
 
 

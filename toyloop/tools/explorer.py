@@ -658,7 +658,7 @@ class LiveMonitor:
                        f"<td {td}>{html.escape(str(v))}</td>"
                        f"<td {td}>{html.escape(str(peaks.get(k, '')))}</td></tr>"
                        for k, v in stats.items())
-        return _card(f"toyloop live monitor ({state}, {self.refreshes} refreshes)",
+        return _card(f"toyloop live monitor ({state}) · {self.refreshes} refreshes",
                      f'<table style="{_MONO}">{head}{rows}</table>', "live")
 
     # -- display: the widget, and static HTML for viewers without a kernel ----------
