@@ -86,9 +86,10 @@ def _inventory(path: Path) -> dict:
             data = out.get("data", {})
             code_images += any(kind in data for kind in IMAGE_TYPES)
             html = "".join(data.get("text/html", ""))
-            if "toyloop-static" in html:
+            # Class attributes, not the hiding style rule every static copy carries.
+            if 'class="toyloop-static"' in html:
                 widgets.add("explorer")
-            if "toyloop-live-static" in html:
+            if 'toyloop-live-static"' in html:
                 widgets.add("monitor")
             if WIDGET_VIEW in data and "LiveMonitor" in "".join(data.get("text/plain", "")):
                 widgets.add("monitor")
