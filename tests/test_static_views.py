@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -163,3 +164,33 @@ def test_explorer_displays_widget_then_static_copy(monkeypatch):
     assert widget["text/plain"] == repr(ex)
     assert static["text/html"].endswith(ex.static_html())
     assert ".jp-OutputArea:has(.toyloop-explorer) .toyloop-static" in static["text/html"]
+
+
+# ---------------------------------------------------------------------------
+# The committed notebooks, exported as a reader without a kernel would see them
+# ---------------------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def _export(name: str) -> str:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(NOTEBOOKS / name))
+    return body
+
+
+def test_chapter_2_export_shows_the_explorer_panes():
+    body = _export("02_futures_and_tasks.ipynb")
+    assert 'class="toyloop-static"' in body
+    for name in PANES:
+        assert f'data-pane="{name}"' in body, name
+    assert "Task-2 wakeup -&gt; consumer()" in body  # iteration 3's ready queue, as text
+
+
+def test_chapter_3_export_shows_the_monitors_peaks():
+    body = _export("03_selectors_sockets_timers.ipynb")
+    copy = body[body.index('toyloop-live-static"'):]
+    assert "(stopped)" in copy[:400]
+    row = re.search(r"connections open</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td>", copy)
+    assert row is not None and row.groups() == ("0", "1000")  # now, peak

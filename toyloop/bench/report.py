@@ -98,8 +98,9 @@ def print_report(summary: dict[str, Any], title: str = "toyloop benchmarks",
     ``benchmarks/README.md``); the ratio headers break over two lines.
     """
     try:
-        from rich.console import Console
+        from rich.console import Console, Group
         from rich.table import Table
+        from rich.text import Text
     except ImportError:
         print(title)
         print(" | ".join(HEADERS))
@@ -130,11 +131,9 @@ def print_report(summary: dict[str, Any], title: str = "toyloop benchmarks",
         if row[0].startswith("  "):  # "  tasks on asyncio-pytask": the variant's loop
             row[0] = "  " + row[0].split(" on ", 1)[1]
         table.add_row(row[0], *row[2:])
-    console = Console(width=width)
-    console.print(table)
-    console.print(caption, highlight=False, markup=False, style="italic")
-    for line in notes(summary):
-        console.print(line, highlight=False, markup=False)
+    # One print, so that a notebook gets one output rather than one per line.
+    lines = [Text(caption, style="italic"), *(Text(line) for line in notes(summary))]
+    Console(width=width).print(Group(table, *lines))
 
 
 def markdown_table(summary: dict[str, Any]) -> str:
