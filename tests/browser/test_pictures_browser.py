@@ -243,7 +243,12 @@ def lab(tmp_path_factory) -> Iterator[dict]:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
                                         headless=True, timeout=PAGE_TIMEOUT_MS)
             try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                context = browser.new_context(viewport={"width": 1400, "height": 1100})
+                # Loopback and local files only: nbconvert's page asks CDNs for require.js
+                # and MathJax, and a blocking <script> that waits on the network would
+                # hold the page (and break the rule that nothing leaves loopback).
+                context.route("**/*", _loopback_only)
+                page = context.new_page()
                 page.set_default_timeout(PAGE_TIMEOUT_MS)
                 yield {"page": page, "port": port, "token": token, "work": work,
                        "tmp": tmp, "browser": browser}
@@ -256,6 +261,14 @@ def lab(tmp_path_factory) -> Iterator[dict]:
     finally:
         _stop(proc)
         log.close()
+
+
+def _loopback_only(route) -> None:
+    url = route.request.url
+    if url.startswith(("http://127.0.0.1:", "file://", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
 
 
 def _open(lab: dict, name: str, workspace: str) -> None:
