@@ -347,7 +347,9 @@ def _run_and_check_widgets(lab: dict, path: Path, widgets: set[str]) -> None:
         explorer.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
         for pane in ("iteration", "ready", "timers", "selector", "tasks", "timeline"):
             expect(explorer.locator(f".toyloop-pane-{pane}")).to_be_visible()
-        area = page.locator(".jp-OutputArea", has=explorer)
+        # `has` is matched inside each output area: chapter 2 has two explorers (its
+        # program, then the same program on the learner's loop), so take the last area.
+        area = page.locator(".jp-OutputArea", has=explorer).last
         expect(area.locator(".toyloop-static")).to_be_hidden()
         explorer.scroll_into_view_if_needed()
         explorer.screenshot(path=str(SHOTS / f"{stem}-lab-explorer.png"))
