@@ -89,7 +89,10 @@ def _extract_stack() -> Any:
 def _format_args(args: tuple, kwargs: dict | None = None, debug: bool = True) -> str:
     if not debug and not _SHOW_ARGS_OUTSIDE_DEBUG:
         return "()"  # Python 3.13+: arguments may be secrets; shown in debug mode only
-    items = [reprlib.repr(arg) for arg in args]
+    # ``args or ()``: a cancelled Handle has dropped its arguments (``_args`` is None),
+    # and asyncio's formatter treats that as no arguments ("None()").  A callback that
+    # cancels its own handle and then raises must still be reported (issue 12).
+    items = [reprlib.repr(arg) for arg in args or ()]
     items += [f"{k}={reprlib.repr(v)}" for k, v in (kwargs or {}).items()]
     return f"({', '.join(items)})"
 
@@ -140,6 +143,9 @@ class Handle:
             info.append("cancelled")
         if self._callback is not None:
             info.append(_format_callback_source(self._callback, self._args, self._loop._debug))
+        if self._source_traceback:  # debug mode: where it was scheduled, as asyncio shows
+            frame = self._source_traceback[-1]
+            info.append(f"created at {frame[0]}:{frame[1]}")
         return info
 
     def get_context(self) -> contextvars.Context:
