@@ -41,6 +41,7 @@ import time
 import traceback
 import types
 import warnings
+from asyncio import base_tasks as _asyncio_base_tasks
 from asyncio import coroutines as _asyncio_coroutines
 from asyncio import events as _events
 from asyncio import format_helpers as _format_helpers
@@ -259,7 +260,9 @@ class Future:
         return f"<{type(self).__name__} {' '.join(info)}>"
 
     def __del__(self) -> None:
-        if not self.__log_traceback:
+        # getattr: __init__ may have failed (e.g. Future(loop) positionally) before
+        # setting the flag; asyncio's class-level default has the same effect (issue 12).
+        if not getattr(self, "_Future__log_traceback", False):
             return  # the exception was retrieved, or there never was one
         context = {
             "message": f"{type(self).__name__} exception was never retrieved",
@@ -366,8 +369,14 @@ class Future:
     def set_exception(self, exception: BaseException | type[BaseException]) -> None:
         if self._state != _PENDING:
             raise InvalidStateError(f"{self._state}: {self!r}")
-        if isinstance(exception, type):
+        # asyncio's C Future (issue 12): instantiate an exception class, then insist on
+        # an exception instance, so set_exception("text") fails here and not much later.
+        if isinstance(exception, type) and issubclass(exception, BaseException):
             exception = exception()
+            if self._state != _PENDING:  # the constructor may have completed us
+                raise InvalidStateError(f"{self._state}: {self!r}")
+        if not isinstance(exception, BaseException):
+            raise TypeError("invalid exception object")
         if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
             new_exc = RuntimeError("StopIteration interacts badly with generators "
                                    "and cannot be raised into a Future")
@@ -498,16 +507,16 @@ class Task(Future):
         raise RuntimeError("Task does not support set_exception operation")
 
     def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
-        """Frames of the suspended coroutine chain, outermost first."""
-        frames = []
-        coro: Any = self._coro
-        while coro is not None and (limit is None or len(frames) < limit):
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-            if frame is None:
-                break
-            frames.append(frame)
-            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-        return frames
+        """The coroutine's frame, or the traceback's frames of a failed task.
+
+        asyncio's own helper (``base_tasks.py``), so ``limit`` and its errors are
+        asyncio's (issue 12: toyloop walked the await chain instead).
+        """
+        return _asyncio_base_tasks._task_get_stack(self, limit)
+
+    def print_stack(self, *, limit: int | None = None, file: Any = None) -> None:
+        """Print ``get_stack()`` like a traceback (asyncio's helper, ``base_tasks.py``)."""
+        return _asyncio_base_tasks._task_print_stack(self, limit, file)
 
     def cancel(self, msg: Any = None) -> bool:
         """Ask the coroutine to stop: a CancelledError at its current await."""
