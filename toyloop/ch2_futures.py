@@ -122,8 +122,9 @@ def _format_callback_source(callback: Any, args: tuple, debug: bool = True) -> s
 class Handle:
     """A callback scheduled with ``call_soon``; ``cancel()`` makes the loop skip it."""
 
+    # ``_repr`` is set only by cancel() in debug mode (never in __init__: no cost per handle).
     __slots__ = ("_callback", "_args", "_cancelled", "_loop", "_context", "_source_traceback",
-                 "__weakref__")
+                 "_repr", "__weakref__")
 
     def __init__(self, callback: Callable, args: tuple, loop: BaseLoop,
                  context: contextvars.Context | None = None) -> None:
@@ -136,6 +137,9 @@ class Handle:
         self._source_traceback = _extract_stack() if loop._debug else None
 
     def __repr__(self) -> str:
+        frozen = getattr(self, "_repr", None)  # debug mode: cancel() kept the callback's repr
+        if frozen is not None:
+            return frozen
         return f"<{' '.join(self._repr_info())}>"
 
     def _repr_info(self) -> list[str]:
@@ -155,6 +159,10 @@ class Handle:
     def cancel(self) -> None:
         if not self._cancelled:
             self._cancelled = True
+            if self._loop._debug:
+                # asyncio keeps the repr (callback and arguments) of a cancelled handle in
+                # debug mode, for reports such as "Executing <Handle ...> took 2 seconds".
+                self._repr = repr(self)
             self._callback = None  # drop references early, as asyncio does
             self._args = None
 
@@ -737,7 +745,10 @@ class BaseLoop:
         """Run ``callback(*args)`` once ``delay`` seconds have passed."""
         if delay is None:
             raise TypeError("delay must not be None")
-        return self.call_at(self._clock.time() + delay, callback, *args, context=context)
+        timer = self.call_at(self._clock.time() + delay, callback, *args, context=context)
+        if timer._source_traceback:
+            del timer._source_traceback[-1]  # debug mode: drop call_later's own frame too
+        return timer
 
     def call_at(self, when: float, callback: Callable, *args: Any,
                 context: contextvars.Context | None = None) -> TimerHandle:

@@ -120,7 +120,10 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
                     context: contextvars.Context | None = None) -> Any:
         self._check_closed()
         if self._task_factory is None:
-            return Task(coro, loop=self, name=name, context=context)
+            task = Task(coro, loop=self, name=name, context=context)
+            if task._source_traceback:
+                del task._source_traceback[-1]  # debug mode: the caller's frame last (issue 12)
+            return task
         if context is None:
             task = self._task_factory(self, coro)
         else:

@@ -77,3 +77,26 @@ def test_half_built_future_is_dropped_quietly(variant) -> None:
     finally:
         sys.unraisablehook = old_hook
     assert unraisable == []
+
+
+async def _noop() -> None:
+    pass
+
+
+@pytest.mark.parametrize("variant", [REFERENCE, TOYLOOP_VARIANTS[0]], ids=str)
+def test_debug_source_traceback_ends_at_the_caller(variant) -> None:
+    # Debug mode records where a handle or task was made; asyncio trims its own
+    # frames so the last one is the caller's ("created at" in reprs and reports).
+    # toyloop's call_later, call_soon_threadsafe and create_task left theirs in.
+    with closing_loop(variant) as loop:
+        loop.set_debug(True)
+        made = {
+            "call_soon": loop.call_soon(print),
+            "call_later": loop.call_later(1, print),
+            "call_at": loop.call_at(1, print),
+            "call_soon_threadsafe": loop.call_soon_threadsafe(print),
+            "create_task": loop.create_task(_noop()),
+        }
+        last = {name: obj._source_traceback[-1].name for name, obj in made.items()}
+        loop.run_until_complete(made["create_task"])
+    assert last == dict.fromkeys(made, "test_debug_source_traceback_ends_at_the_caller")
