@@ -65,6 +65,7 @@ MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 _SHOW_ARGS_OUTSIDE_DEBUG = sys.version_info < (3, 13)  # callback args in error messages
 _STOPITERATION_BECOMES_RUNTIMEERROR = sys.version_info >= (3, 13)  # Future.set_exception
 _UNCANCEL_CLEARS_MUST_CANCEL = sys.version_info >= (3, 13)  # uncancel() to 0 forgets a cancel
+_HANDLER_IN_CONTEXT = sys.version_info >= (3, 12)  # custom handler runs in the task's context
 
 # What counts as a coroutine is asyncio's call (it changed in 3.12): ask it.
 _iscoroutine = _asyncio_coroutines.iscoroutine
@@ -703,6 +704,7 @@ class BaseLoop:
         self._closed = False
         self._thread_id: int | None = None  # set while running
         self._exception_handler: Callable | None = None
+        self._current_handle: Handle | None = None  # debug mode: the handle running now
         self._debug = _asyncio_coroutines._is_debug_mode()  # -X dev, PYTHONASYNCIODEBUG
         self._hooks = Instruments()
 
@@ -877,11 +879,18 @@ class BaseLoop:
         hooks = self._hooks
         if "before_handle" in hooks:
             hooks.call("before_handle", handle)
+        if self._debug:
+            # asyncio's default handler shows where the running handle was made
+            # ("handle_traceback") when a report has no traceback of its own.
+            self._current_handle = handle
         t0 = time.perf_counter()
-        handle._run()
+        try:
+            handle._run()
+        finally:
+            self._current_handle = None
         dt = time.perf_counter() - t0
         if self._debug and dt >= self.slow_callback_duration:
-            logger.warning("Executing %s took %.3f seconds", handle, dt)
+            logger.warning("Executing %s took %.3f seconds", _format_handle(handle), dt)
         if "after_handle" in hooks:
             hooks.call("after_handle", handle)
 
@@ -1016,6 +1025,10 @@ class BaseLoop:
         exc_info: Any = False
         if exception is not None:
             exc_info = (type(exception), exception, exception.__traceback__)
+        current = self._current_handle
+        if "source_traceback" not in context and current is not None \
+                and current._source_traceback:
+            context["handle_traceback"] = current._source_traceback  # as asyncio does (issue 12)
         log_lines = [message]
         for key in sorted(context):
             if key in {"message", "exception"}:
@@ -1023,6 +1036,9 @@ class BaseLoop:
             value = context[key]
             if key == "source_traceback":
                 value = "Object created at (most recent call last):\n" + "".join(
+                    traceback.format_list(value)).rstrip()
+            elif key == "handle_traceback":
+                value = "Handle created at (most recent call last):\n" + "".join(
                     traceback.format_list(value)).rstrip()
             else:
                 value = repr(value)
@@ -1042,7 +1058,11 @@ class BaseLoop:
                 logger.error("Exception in default exception handler", exc_info=True)
             return
         try:
-            self._exception_handler(self, context)
+            ctx = _handler_context(context) if _HANDLER_IN_CONTEXT else None
+            if ctx is not None:
+                ctx.run(self._exception_handler, self, context)
+            else:
+                self._exception_handler(self, context)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
@@ -1057,6 +1077,27 @@ class BaseLoop:
             except BaseException:
                 logger.error("Exception in default exception handler while handling an "
                              "unexpected error in custom exception handler", exc_info=True)
+
+
+def _handler_context(context: dict[str, Any]) -> contextvars.Context | None:
+    """Python 3.12+: a custom exception handler runs in the contextvars context of the
+    task, future or handle it is told about (asyncio's ``call_exception_handler``,
+    CPython gh-96704)."""
+    thing = context.get("task")
+    if thing is None:
+        thing = context.get("future")  # sometimes a Task, which has a context
+    if thing is None:
+        thing = context.get("handle")
+    ctx = thing.get_context() if thing is not None and hasattr(thing, "get_context") else None
+    return ctx if ctx is not None and hasattr(ctx, "run") else None
+
+
+def _format_handle(handle: Handle) -> str:
+    """A slow task step is named by its task, as asyncio's debug warning does."""
+    owner = getattr(handle._callback, "__self__", None)
+    if isinstance(owner, Task):
+        return repr(owner)
+    return str(handle)
 
 
 def _run_until_complete_cb(fut: Any) -> None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import re
 import socket
@@ -45,9 +46,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.strategies as st
-import toyloop
 from differential.harness import VirtualAsyncioLoop, young_gc
 from hypothesis import HealthCheck, given, settings
+
+import toyloop
 
 FUZZ_EXAMPLES = int(os.environ.get("TOYLOOP_FUZZ_EXAMPLES", "150"))
 MAX_ACTORS = 6
@@ -97,6 +99,7 @@ action = st.one_of(
     st.just(("stop",)),
     st.tuples(st.just("spawn"), st.sampled_from(("ok", "ValueError", "KeyboardInterrupt"))),
     st.tuples(st.just("cancel_task"), st.integers(0, 7)),
+    st.just(("report",)),  # loop.call_exception_handler({"message": ...}) by hand
 )
 step = st.tuples(st.lists(action, max_size=3), st.none() | st.sampled_from(RAISES))
 
@@ -114,7 +117,8 @@ actors = st.builds(Actor, st.sampled_from(("soon", "timer", "reader", "writer"))
                    st.lists(step, min_size=1, max_size=3).map(tuple))
 programs = st.tuples(st.lists(actors, min_size=1, max_size=MAX_ACTORS),
                      st.lists(st.integers(0, MAX_ACTORS - 1), min_size=1, max_size=4),
-                     st.booleans())  # debug mode: source tracebacks, "created at" in reprs
+                     st.booleans(),  # debug mode: source tracebacks, "created at" in reprs
+                     st.booleans())  # asyncio's default handler (logging) instead of ours
 
 
 # -- Running one program on one loop -------------------------------------------
@@ -196,6 +200,8 @@ class Program:
         elif kind == "cancel_task" and self.tasks:
             i = op[1] % len(self.tasks)
             self.log("cancel_task", i, self.tasks[i].cancel())
+        elif kind == "report":
+            self.loop.call_exception_handler({"message": f"reported by actor {j}"})
 
     async def task_body(self, i: int, mode: str) -> str:
         self.log("task", i, "started")
@@ -254,7 +260,7 @@ class Program:
         for key in loop._selector.get_map().values():
             if key.fd not in fds:
                 continue  # the loop's self-pipe
-            for kind, handle in zip("rw", key.data):
+            for kind, handle in zip("rw", key.data, strict=True):
                 if handle is not None and not handle.cancelled():
                     io.append((fds[key.fd], kind, handle._args[0]))
         scheduled = [e[2] if isinstance(e, tuple) else e for e in loop._scheduled]
@@ -292,16 +298,39 @@ class Program:
             b.close()
 
 
+class _LogRecorder(logging.Handler):
+    """The default exception handler's output, in the program's log."""
+
+    def __init__(self, prog: Program) -> None:
+        super().__init__(logging.ERROR)  # debug mode's "Executing ... took" warnings vary
+        self.prog = prog
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Top lines only ("message", "handle: <...>", "source_traceback: Object created
+        # at..."): the indented stack lines below them show each loop's own frames.
+        lines = [_normalise_repr(line) for line in record.getMessage().splitlines()
+                 if not line.startswith(" ")]
+        formatted = logging.Formatter().format(record)  # the traceback, as a log file gets it
+        self.prog.log("logged", record.levelname, lines,
+                      record.exc_info[0].__name__ if record.exc_info else None,
+                      formatted.splitlines()[-1] if record.exc_info else None)
+
+
 def run_program(loop: Any, program: tuple) -> list:
-    actor_list, starts, debug = program
+    actor_list, starts, debug, default_handler = program
     loop.set_debug(debug)
     prog = Program(loop, actor_list)
-    loop.set_exception_handler(prog.handler)
+    recorder = _LogRecorder(prog)
+    if default_handler:
+        logging.getLogger("asyncio").addHandler(recorder)
+    else:
+        loop.set_exception_handler(prog.handler)
     try:
         prog.run(starts)
         prog.log("at the end", prog.state())
         prog.clean_up()
     finally:
+        logging.getLogger("asyncio").removeHandler(recorder)
         loop.close()
         prog.close()
     events = prog.events
@@ -323,14 +352,13 @@ def check_program(program: tuple) -> list:
                           program)
     assert got == expected, _first_difference(expected, got)
     assert _open_fds() == fds_before, "a file descriptor was left open"
-    for events in (expected,):
-        final = next(e for e in events if e[0] == "after clean-up")[1]
-        assert final == {"io": [], "timers": [], "ready": [], "tasks": []}, final
+    final = next(e for e in expected if e[0] == "after clean-up")[1]
+    assert final == {"io": [], "timers": [], "ready": [], "tasks": []}, final
     return expected
 
 
 def _first_difference(expected: list, got: list) -> str:
-    for i, (e, g) in enumerate(zip(expected, got)):
+    for i, (e, g) in enumerate(zip(expected, got, strict=False)):
         if e != g:
             return f"event {i}: asyncio {e!r}, toyloop {g!r}"
     return f"lengths differ: asyncio {len(expected)}, toyloop {len(got)}"
@@ -349,9 +377,9 @@ def test_callbacks_that_change_the_loop_and_fail() -> None:
     assert len(compared) >= FUZZ_EXAMPLES
     # The programs exercised what they claim: every exception kind reached the
     # handler or escaped run_forever, and readers and writers removed themselves.
-    seen = {e[3] for events in compared for e in events if e[0] == "handler"}
+    seen = {e[3] for events in compared for e in events if e[0] in ("handler", "logged")}
     seen |= {e[1] for events in compared for e in events if e[0] == "escaped"}
     assert {"ValueError", "OSError", "CancelledError", "BadStrError", "BadReprError",
             "KeyboardInterrupt", "SystemExit"} <= seen, seen
     kinds = {e[0] for events in compared for e in events}
-    assert {"remove_reader", "remove_writer", "cancel_task", "task"} <= kinds, kinds
+    assert {"remove_reader", "remove_writer", "cancel_task", "task", "logged"} <= kinds, kinds
