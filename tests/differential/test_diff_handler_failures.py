@@ -26,6 +26,7 @@ from differential.harness import REFERENCE, TOYLOOP_VARIANTS, Env, run_on_both, 
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 _LOOP_FILE = re.compile(r"\S*/(asyncio|toyloop)/\w+\.py:\d+")
+_TASK_NAME = re.compile(r"Task-\d+")  # default names count tasks across the whole session
 
 
 class _Records(logging.Handler):
@@ -34,7 +35,7 @@ class _Records(logging.Handler):
         self.env = env
 
     def emit(self, record: logging.LogRecord) -> None:
-        lines = [_LOOP_FILE.sub("<loop file>", _ADDRESS.sub("0x?", line))
+        lines = [_TASK_NAME.sub("Task-?", _LOOP_FILE.sub("<loop file>", _ADDRESS.sub("0x?", line)))
                  for line in record.getMessage().splitlines() if not line.startswith(" ")]
         formatted = logging.Formatter().format(record)
         self.env.log("logged", record.levelname, lines,
@@ -133,23 +134,44 @@ def test_task_failing_with_exception_whose_repr_raises() -> None:
     assert events.count("loop goes on") == 2
 
 
-def test_task_whose_result_repr_raises_is_destroyed_pending() -> None:
+def test_pending_task_destroyed_while_its_repr_raises() -> None:
+    # "Task was destroyed but it is pending!" puts the task in the report; its repr
+    # shows the future it waits for, whose repr raises.
     def scenario(env: Env) -> None:
-        fut = env.loop.create_future()
+        class BadReprFuture(type(env.loop.create_future())):
+            def __repr__(self) -> str:
+                raise RuntimeError("__repr__ failed")
 
-        async def waits() -> None:
+        async def waits(fut) -> None:
             await fut
 
         with _asyncio_logger(env):
             _default_handler(env)
-            task = env.loop.create_task(waits())
+            task = env.loop.create_task(waits(BadReprFuture(loop=env.loop)))
             _run_briefly(env)
-            fut.set_result(BadRepr())  # shows in reprs while the task is pending
-            del task, fut  # a pending task destroyed: its repr is in the report
+            del task  # the task and its future are only a cycle now
             gc.collect()
             _run_briefly(env)
 
-    run_on_both(scenario)
+    events = run_on_both(scenario)
+    assert [e[0] for e in events if isinstance(e, tuple)] == ["logged"]
+
+
+def test_task_failing_with_exception_whose_str_raises() -> None:
+    def scenario(env: Env) -> None:
+        async def fails() -> None:
+            raise BadStrError("task")
+
+        with _asyncio_logger(env):
+            _default_handler(env)
+            task = env.loop.create_task(fails())
+            _run_briefly(env)
+            del task
+            gc.collect()
+            _run_briefly(env)
+
+    events = run_on_both(scenario)
+    assert [e[3] for e in events if isinstance(e, tuple)] == ["BadStrError"]
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["normal", "debug"])

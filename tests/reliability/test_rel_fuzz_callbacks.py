@@ -51,7 +51,7 @@ from hypothesis import HealthCheck, given, settings
 
 import toyloop
 
-FUZZ_EXAMPLES = int(os.environ.get("TOYLOOP_FUZZ_EXAMPLES", "150"))
+FUZZ_EXAMPLES = int(os.environ.get("TOYLOOP_FUZZ_EXAMPLES", "300"))
 MAX_ACTORS = 6
 PAIRS = 2  # socketpairs shared by the readers and writers (two may share an fd)
 STEP = 1 / 1024  # dyadic delays: virtual times add up exactly on both loops
