@@ -320,9 +320,13 @@ def run_program(loop: Any, program: tuple) -> list:
     actor_list, starts, debug, default_handler = program
     loop.set_debug(debug)
     prog = Program(loop, actor_list)
-    recorder = _LogRecorder(prog)
+    recorder, logger = _LogRecorder(prog), logging.getLogger("asyncio")
+    propagate = logger.propagate
     if default_handler:
-        logging.getLogger("asyncio").addHandler(recorder)
+        logger.addHandler(recorder)
+        # Not to the root logger as well: pytest's capture would keep every record, its
+        # traceback and so every program's loop alive until the test ends.
+        logger.propagate = False
     else:
         loop.set_exception_handler(prog.handler)
     try:
@@ -330,7 +334,8 @@ def run_program(loop: Any, program: tuple) -> list:
         prog.log("at the end", prog.state())
         prog.clean_up()
     finally:
-        logging.getLogger("asyncio").removeHandler(recorder)
+        logger.removeHandler(recorder)
+        logger.propagate = propagate
         loop.close()
         prog.close()
     events = prog.events
