@@ -42,6 +42,7 @@ import logging
 import os
 import re
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -317,6 +318,21 @@ class _LogRecorder(logging.Handler):
 
 
 def run_program(loop: Any, program: tuple) -> list:
+    """Run ``program`` on ``loop``, then close it; its log, with any unraisable errors."""
+    unraisable: list = []
+    old_hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        events = _run_program(loop, program)
+    finally:
+        sys.unraisablehook = old_hook
+    # "Exception ignored in ...": a __del__ or a callback that failed with nobody to
+    # report to.  asyncio's and toyloop's must be the same (normally: none at all).
+    events += [("unraisable", type(u.exc_value).__name__, u.err_msg,
+                type(u.object).__name__) for u in unraisable]
+    return events
+
+
+def _run_program(loop: Any, program: tuple) -> list:
     actor_list, starts, debug, default_handler = program
     loop.set_debug(debug)
     prog = Program(loop, actor_list)
@@ -359,6 +375,7 @@ def check_program(program: tuple) -> list:
     assert _open_fds() == fds_before, "a file descriptor was left open"
     final = next(e for e in expected if e[0] == "after clean-up")[1]
     assert final == {"io": [], "timers": [], "ready": [], "tasks": []}, final
+    assert [e for e in expected if e[0] == "unraisable"] == []
     return expected
 
 
