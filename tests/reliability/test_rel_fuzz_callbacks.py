@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import hypothesis.strategies as st
+import pytest
 from differential.harness import VirtualAsyncioLoop, young_gc
 from hypothesis import HealthCheck, given, settings
 
@@ -386,6 +387,8 @@ def _first_difference(expected: list, got: list) -> str:
     return f"lengths differ: asyncio {len(expected)}, toyloop {len(got)}"
 
 
+# pytest-timeout's 120 s per test fits the default count; a long run gets time to match.
+@pytest.mark.timeout(max(120, FUZZ_EXAMPLES // 2))
 def test_callbacks_that_change_the_loop_and_fail() -> None:
     compared: list[list] = []
 
