@@ -231,7 +231,7 @@ def test_magics_are_left_alone(package):
     ],
 )
 def test_a_name_the_module_lacks_stops_the_sync(package, cell, tag, message):
-    with pytest.raises(sync.SyncError, match=None) as info:
+    with pytest.raises(sync.SyncError) as info:
         rewrite(cell, tag, package)
     assert message in str(info.value)
 
