@@ -748,8 +748,10 @@ class BaseLoop:
         if delay is None:
             raise TypeError("delay must not be None")
         timer = self.call_at(self._clock.time() + delay, callback, *args, context=context)
-        if timer._source_traceback:
-            del timer._source_traceback[-1]  # debug mode: drop call_later's own frame too
+        # Debug mode: drop call_later's own frame too.  getattr, because chapter 6's
+        # exercise plugs in a learner's call_at, whose mistakes its checker must name.
+        if getattr(timer, "_source_traceback", None):
+            del timer._source_traceback[-1]
         return timer
 
     def call_at(self, when: float, callback: Callable, *args: Any,
