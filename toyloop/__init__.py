@@ -6,7 +6,8 @@ The modules follow the tutorial's chapters, each importing only earlier ones:
 * ``ch2_futures``           -- Handle, TimerHandle, Future, Task, BaseLoop
 * ``ch3_selectors``         -- SelectorLoop: selectors and sock_* calls
 * ``ch4_threads``           -- ThreadLoop: self-pipe, run_in_executor
-* ``ch5_asyncio``           -- EventLoop: the finished, asyncio-compatible loop
+* ``ch5_asyncio``           -- EventLoop: the asyncio-compatible loop (TCP, UDP, signals)
+* ``ch7_tls``, ``ch7_unix`` -- TLS, Unix sockets, pipes, subprocesses: the finished EventLoop
 
 Typical use::
 
@@ -37,7 +38,7 @@ from .ch2_futures import (
     wait_for,
 )
 from .ch4_threads import wrap_future
-from .ch5_asyncio import EventLoop
+from .ch7_unix import EventLoop
 from .clock import MonotonicClock, VirtualClock
 
 __all__ = [
