@@ -534,40 +534,45 @@ class EventLoop(ThreadLoop, asyncio.AbstractEventLoop):
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
         """Send one datagram to ``address``."""
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, True, sock.sendto, data, address)
+        return await self._sock_retry(sock, True, "sendto", data, address)
 
     async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
         """Receive one datagram: ``(data, address)``."""
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, False, sock.recvfrom, bufsize)
+        return await self._sock_retry(sock, False, "recvfrom", bufsize)
 
     async def sock_recvfrom_into(self, sock: socket.socket, buf: Any, nbytes: int = 0
                                  ) -> tuple[int, Any]:
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, False, sock.recvfrom_into, buf, nbytes or len(buf))
+        return await self._sock_retry(sock, False, "recvfrom_into", buf,
+                                      nbytes or len(buf))
 
-    async def _sock_retry(self, sock: socket.socket, for_write: bool, call: Any, *args: Any
+    async def _sock_retry(self, sock: socket.socket, for_write: bool, method: str, *args: Any
                           ) -> Any:
-        """Chapter 3's pattern in one place: try now, else retry on each ready event."""
+        """Chapter 3's pattern in one place: try now, else retry on each ready event.
+
+        The method is looked up by name on every try, as asyncio does (its
+        tests swap ``sock.sendto`` between tries).
+        """
         try:
-            return call(*args)
+            return getattr(sock, method)(*args)
         except (BlockingIOError, InterruptedError):
             pass
         fut = self.create_future()
         fd = sock.fileno()
         if for_write:
-            handle = self._add_writer(fd, self._sock_retry_cb, fut, call, args)
+            handle = self._add_writer(fd, self._sock_retry_cb, fut, sock, method, args)
             fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
         else:
-            handle = self._add_reader(fd, self._sock_retry_cb, fut, call, args)
+            handle = self._add_reader(fd, self._sock_retry_cb, fut, sock, method, args)
             fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         return await fut
 
-    def _sock_retry_cb(self, fut: Any, call: Any, args: tuple) -> None:
+    def _sock_retry_cb(self, fut: Any, sock: socket.socket, method: str, args: tuple) -> None:
         if fut.done():
             return
         try:
-            result = call(*args)
+            result = getattr(sock, method)(*args)
         except (BlockingIOError, InterruptedError):
             return
         except (SystemExit, KeyboardInterrupt):

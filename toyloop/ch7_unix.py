@@ -45,9 +45,10 @@ Decisions, and why:
   chapter 3's ``_add_reader`` -- and ``waitpid`` then returns at once.
   Where pidfds are missing, a thread blocks in ``os.waitpid`` and reports
   back through chapter 4's ``call_soon_threadsafe`` (asyncio's
-  ``ThreadedChildWatcher`` idea).  If the program installed a child
-  watcher through asyncio's policy (``asyncio.set_child_watcher``,
-  3.11-3.13), toyloop uses that one instead, as asyncio's loop does.
+  ``ThreadedChildWatcher`` idea).  If the program installed another kind
+  of child watcher through asyncio's policy (``asyncio.set_child_watcher``
+  with ``SafeChildWatcher`` or ``FastChildWatcher``, 3.11-3.13), toyloop
+  uses that one, as asyncio's loop does: those reap children themselves.
 
 What asyncio does differently: on 3.11 its default watcher is the thread
 one even on Linux; 3.12+ picks a pidfd like toyloop.  ``sock_sendfile``
@@ -74,7 +75,6 @@ from .ch7_tls import TLSLoop, _check_ssl_timeouts
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)
-_NOT_GIVEN: Any = object()  # tells "not passed" from an explicit cleanup_socket=...
 
 
 def _can_use_pidfd() -> bool:
@@ -111,13 +111,23 @@ def _remove_stale_socket(path: Any) -> None:
 
 
 def _installed_child_watcher() -> Any:
-    """The child watcher the program gave asyncio's policy, or None.
+    """A child watcher the program gave asyncio's policy that toyloop must use, or None.
 
-    Read straight from the policy so that asking does not create one (and,
-    on 3.12+, does not warn that child watchers are deprecated).
+    Read straight from the policy, so that asking creates nothing (and, on
+    3.12+, does not warn that child watchers are deprecated).  The thread and
+    pidfd watchers -- the ones asyncio creates by itself -- are skipped:
+    toyloop's own watch does the same job the same way.  Others (``Safe``,
+    ``Fast``, a test's mock) change how children are reaped, so they win.
     """
-    policy = _events.get_event_loop_policy()
-    return getattr(policy, "_watcher", None)
+    watcher = getattr(_events.get_event_loop_policy(), "_watcher", None)
+    if isinstance(watcher, _DEFAULT_WATCHERS):
+        return None
+    return watcher
+
+
+_DEFAULT_WATCHERS = tuple(getattr(_unix_events, name) for name in
+                          ("ThreadedChildWatcher", "PidfdChildWatcher")
+                          if hasattr(_unix_events, name))
 
 
 class EventLoop(TLSLoop):
@@ -177,12 +187,11 @@ class EventLoop(TLSLoop):
                                  sock: socket.socket | None = None, backlog: int = 100,
                                  ssl: Any = None, ssl_handshake_timeout: Any = None,
                                  ssl_shutdown_timeout: Any = None, start_serving: bool = True,
-                                 cleanup_socket: Any = _NOT_GIVEN) -> Server:
+                                 cleanup_socket: bool = True) -> Server:
         """Listen at ``path`` (or on ``sock``); chapter 5's ``Server`` does the rest.
 
-        ``cleanup_socket`` (3.13+, default True) removes the socket file on close.
+        ``cleanup_socket`` (3.13+) removes the socket file when the server closes.
         """
-        cleanup_socket = _cleanup_socket_arg(cleanup_socket)
         if isinstance(ssl, bool):
             raise TypeError("ssl argument must be an SSLContext or None")
         _check_ssl_timeouts(ssl, ssl_handshake_timeout, ssl_shutdown_timeout)
@@ -198,6 +207,22 @@ class EventLoop(TLSLoop):
         server = Server(self, [sock], protocol_factory, backlog)
         return await self._serve_tls(server, ssl, ssl_handshake_timeout, ssl_shutdown_timeout,
                                      start_serving)
+
+    if not _PY313:
+        # cleanup_socket arrived in 3.13; before, asyncio rejects it (TypeError at the
+        # call) and never removes the file.  Same signature as the running Python's.
+        _create_unix_server = create_unix_server
+
+        async def create_unix_server(self, protocol_factory: Any, path: Any = None, *,
+                                     sock: socket.socket | None = None, backlog: int = 100,
+                                     ssl: Any = None, ssl_handshake_timeout: Any = None,
+                                     ssl_shutdown_timeout: Any = None,
+                                     start_serving: bool = True) -> Server:
+            return await self._create_unix_server(
+                protocol_factory, path, sock=sock, backlog=backlog, ssl=ssl,
+                ssl_handshake_timeout=ssl_handshake_timeout,
+                ssl_shutdown_timeout=ssl_shutdown_timeout, start_serving=start_serving,
+                cleanup_socket=False)
 
     def _remember_socket_file(self, sock: socket.socket) -> None:
         """Note the inode of the server's file, so closing removes *that* file only."""
@@ -462,16 +487,6 @@ def _check_unix_stream_sock(sock: Any, missing: str) -> None:
         raise ValueError(missing)
     if sock.family != socket.AF_UNIX or sock.type != socket.SOCK_STREAM:
         raise ValueError(f"A UNIX Domain Stream Socket was expected, got {sock!r}")
-
-
-def _cleanup_socket_arg(value: Any) -> bool:
-    """``cleanup_socket`` exists from 3.13 on; earlier Pythons reject it like a bad keyword."""
-    if not _PY313:
-        if value is not _NOT_GIVEN:
-            raise TypeError("create_unix_server() got an unexpected keyword argument "
-                            "'cleanup_socket'")
-        return False
-    return True if value is _NOT_GIVEN else bool(value)
 
 
 def _bind_unix_listener(path: Any) -> socket.socket:
