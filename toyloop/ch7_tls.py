@@ -59,9 +59,16 @@ from typing import Any
 from .ch5_asyncio import EventLoop as _Ch5EventLoop
 from .ch5_transports import _SelectorSocketTransport
 
-# The socket transport of chapter 5 may be handed to start_tls(): asyncio
-# checks this flag rather than the type, so foreign transports can opt in.
-_SelectorSocketTransport._start_tls_compatible = True
+
+class _TLSCapableSocketTransport(_SelectorSocketTransport):
+    """Chapter 5's socket transport, declared fit for ``start_tls()``.
+
+    asyncio checks this flag rather than the transport's type, so any
+    transport can opt in; it must support ``set_protocol`` while open and
+    ``pause_reading``/``resume_reading``, which chapter 5's does.
+    """
+
+    _start_tls_compatible = True
 
 
 def _check_ssl_socket(sock: Any) -> None:
@@ -96,6 +103,12 @@ def _client_hostname(ssl: Any, host: Any, server_hostname: Any) -> Any:
 class TLSLoop(_Ch5EventLoop):
     """Chapter 5's loop plus ``ssl=`` and ``start_tls`` (asyncio's ``sslproto`` on top)."""
 
+    _socket_transport_class: type = _TLSCapableSocketTransport
+
+    def _make_socket_transport(self, sock: socket.socket, protocol: Any, waiter: Any = None, *,
+                               extra: dict | None = None, server: Any = None) -> Any:
+        return self._socket_transport_class(self, sock, protocol, waiter, extra, server)
+
     # -- The one place a TLS layer is inserted ----------------------------------
 
     def _make_ssl_transport(self, rawsock: socket.socket, protocol: Any, sslcontext: Any,
@@ -114,7 +127,7 @@ class TLSLoop(_Ch5EventLoop):
             self, protocol, sslcontext, waiter, server_side, server_hostname,
             ssl_handshake_timeout=ssl_handshake_timeout,
             ssl_shutdown_timeout=ssl_shutdown_timeout)
-        _SelectorSocketTransport(self, rawsock, ssl_protocol, extra=extra, server=server)
+        self._socket_transport_class(self, rawsock, ssl_protocol, extra=extra, server=server)
         return ssl_protocol._app_transport
 
     async def _create_connection_transport(self, sock: socket.socket, protocol_factory: Any,

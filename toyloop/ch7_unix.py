@@ -59,19 +59,26 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import io
 import os
 import socket
 import stat
 import subprocess
 import sys
 import threading
+from asyncio import base_events as _base_events
 from asyncio import events as _events
 from asyncio import unix_events as _unix_events
+from asyncio.constants import _SendfileMode
+from asyncio.exceptions import SendfileNotAvailableError
 from typing import Any
 
 from .ch2_futures import logger
+from .ch3_selectors import _check_nonblocking
+from .ch5_asyncio import _check_sendfile_params
 from .ch5_transports import Server
-from .ch7_tls import TLSLoop, _check_ssl_timeouts
+from .ch7_tls import TLSLoop, _check_ssl_socket, _check_ssl_timeouts, _TLSCapableSocketTransport
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)
@@ -128,6 +135,12 @@ def _installed_child_watcher() -> Any:
 _DEFAULT_WATCHERS = tuple(getattr(_unix_events, name) for name in
                           ("ThreadedChildWatcher", "PidfdChildWatcher")
                           if hasattr(_unix_events, name))
+
+
+class _SocketTransport(_TLSCapableSocketTransport):
+    """Chapter 5's socket transport, now able to ``sendfile`` natively (below)."""
+
+    _sendfile_compatible = _SendfileMode.TRY_NATIVE
 
 
 class EventLoop(TLSLoop):
@@ -326,6 +339,123 @@ class EventLoop(TLSLoop):
         return transport, protocol
 
     # ================================================================
+    # sendfile: the kernel copies file -> socket (os.sendfile)
+    # ================================================================
+    # Chapter 5 read each block into memory in the executor and wrote it.  On
+    # Unix, os.sendfile() copies from the file's page cache straight into the
+    # socket: no read(), no Python bytes.  It is non-blocking like send(): it
+    # copies what fits, or raises BlockingIOError and we wait for writability.
+
+    _socket_transport_class: type = _SocketTransport
+
+    async def sock_sendfile(self, sock: socket.socket, file: Any, offset: int = 0,
+                            count: int | None = None, *, fallback: bool = True) -> int:
+        """``os.sendfile`` where it works; chapter 5's read-and-send otherwise."""
+        _check_nonblocking(sock)
+        _check_ssl_socket(sock)
+        _check_sendfile_params(sock, file, offset, count)
+        try:
+            return await self._sock_sendfile_native(sock, file, offset, count)
+        except SendfileNotAvailableError:
+            if not fallback:
+                raise
+        return await super().sock_sendfile(sock, file, offset, count, fallback=True)
+
+    async def _sock_sendfile_native(self, sock: socket.socket, file: Any, offset: int,
+                                    count: int | None) -> int:
+        fileno, blocksize = _sendfile_source(file, count)
+        total_sent = 0
+        try:
+            while not count or total_sent < count:
+                size = min(count - total_sent, blocksize) if count else blocksize
+                try:
+                    sent = os.sendfile(sock.fileno(), fileno, offset + total_sent, size)
+                except (BlockingIOError, InterruptedError):
+                    await self._sock_writable(sock)
+                    continue
+                except OSError as exc:
+                    raise _sendfile_error(exc, total_sent) from exc
+                if sent == 0:
+                    break  # end of file
+                total_sent += sent
+            return total_sent
+        finally:
+            if total_sent > 0:
+                file.seek(offset + total_sent)  # the file position tells what was sent
+
+    async def _sock_writable(self, sock: socket.socket) -> None:
+        """Wait until ``sock`` is writable (the writer goes away if we are cancelled)."""
+        fut = self.create_future()
+        fd = sock.fileno()
+        handle = self._add_writer(fd, _set_result_if_pending, fut)
+        fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
+        await fut
+
+    async def sendfile(self, transport: Any, file: Any, offset: int = 0,
+                       count: int | None = None, *, fallback: bool = True) -> int:
+        """Send a file through a transport: natively when it can, else block by block."""
+        if transport.is_closing():
+            raise RuntimeError("Transport is closing")
+        mode = getattr(transport, "_sendfile_compatible", _SendfileMode.UNSUPPORTED)
+        if mode is _SendfileMode.UNSUPPORTED:
+            raise RuntimeError(f"sendfile is not supported for transport {transport!r}")
+        if mode is _SendfileMode.TRY_NATIVE:
+            try:
+                return await self._sendfile_native(transport, file, offset, count)
+            except SendfileNotAvailableError:
+                if not fallback:
+                    raise
+        if not fallback:
+            raise RuntimeError(f"fallback is disabled and native sendfile is not supported "
+                               f"for transport {transport!r}")
+        if hasattr(transport, "_make_empty_waiter"):  # chapter 5's transports
+            return await super().sendfile(transport, file, offset, count)
+        return await self._sendfile_fallback(transport, file, offset, count)
+
+    async def _sendfile_native(self, transp: Any, file: Any, offset: int,
+                               count: int | None) -> int:
+        """Hand the transport's socket to sock_sendfile once its buffer is empty.
+
+        Reading pauses and bare ``write()`` calls are refused meanwhile (the
+        empty waiter is set): bytes written now would land in the middle of
+        the file's.
+        """
+        del self._transports[transp._sock_fd]  # sock_* calls may use the fd now
+        resume_reading = transp.is_reading()
+        transp.pause_reading()
+        await transp._make_empty_waiter()
+        try:
+            return await self.sock_sendfile(transp._sock, file, offset, count, fallback=False)
+        finally:
+            transp._reset_empty_waiter()
+            if resume_reading:
+                transp.resume_reading()
+            self._transports[transp._sock_fd] = transp
+
+    async def _sendfile_fallback(self, transp: Any, file: Any, offset: int,
+                                 count: int | None) -> int:
+        """Block by block through a transport that is not ours (TLS's app transport).
+
+        asyncio's ``_SendfileFallbackProtocol`` stands in for the user's
+        protocol meanwhile: it turns pause_writing/resume_writing into a
+        future we can wait on, and hands the protocol back at the end.
+        """
+        proto = _base_events._SendfileFallbackProtocol(transp)
+        if offset:
+            file.seek(offset)
+        total_sent = 0
+        try:
+            async for block in self._file_blocks(file, count, 16384):
+                await proto.drain()
+                transp.write(block)
+                total_sent += len(block)
+            return total_sent
+        finally:
+            if total_sent > 0 and hasattr(file, "seek"):
+                file.seek(offset + total_sent)
+            await proto.restore()
+
+    # ================================================================
     # Subprocesses
     # ================================================================
 
@@ -375,8 +505,9 @@ class EventLoop(TLSLoop):
         If that fails (or we are cancelled) the child is killed and reaped
         before the error goes up, so no zombie is left behind.
         """
-        watcher = _installed_child_watcher()
-        with watcher if watcher is not None else contextlib.nullcontext():
+        installed = _installed_child_watcher()
+        # asyncio uses what the watcher's __enter__ returns (its tests check the calls).
+        with installed if installed is not None else contextlib.nullcontext() as watcher:
             if watcher is not None and not watcher.is_active():
                 # Before Popen: a child nobody would reap must not be started.
                 raise RuntimeError("asyncio.get_child_watcher() is not activated, "
@@ -446,8 +577,13 @@ class EventLoop(TLSLoop):
             self._remove_reader(pidfd)
             os.close(pidfd)
         self._child_pidfds.clear()
+        was_closed = self.is_closed()
         super().close()
         self._unix_server_sockets.clear()
+        if not was_closed:
+            # As asyncio does: a closed loop has no selector, and code that looks
+            # (asyncio's pipe transports, in their repr) sees None, not a closed one.
+            self._selector = None
 
 
 _CAN_USE_PIDFD = _can_use_pidfd()
@@ -468,6 +604,37 @@ def _reap(pid: int) -> int:
                        " will report returncode 255", pid)
         return 255
     return os.waitstatus_to_exitcode(status)
+
+
+def _set_result_if_pending(fut: Any) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+def _sendfile_source(file: Any, count: int | None) -> tuple[int, int]:
+    """The file's fd and the block size to ask for; not a regular file: no sendfile."""
+    try:
+        fileno = file.fileno()
+    except (AttributeError, io.UnsupportedOperation):
+        raise SendfileNotAvailableError("not a regular file") from None
+    try:
+        fsize = os.fstat(fileno).st_size
+    except OSError:
+        raise SendfileNotAvailableError("not a regular file") from None
+    return fileno, (count or fsize or 1)
+
+
+def _sendfile_error(exc: OSError, total_sent: int) -> BaseException:
+    """What a failed os.sendfile means for the caller (asyncio's rules).
+
+    Nothing sent yet and not a connection problem: this file/socket pair
+    cannot sendfile, so the caller may fall back.  Otherwise it is an error.
+    """
+    if exc.errno == errno.ENOTCONN and type(exc) is not ConnectionError:
+        return ConnectionError("socket is not connected", errno.ENOTCONN)
+    if total_sent == 0 and not isinstance(exc, ConnectionError):
+        return SendfileNotAvailableError("os.sendfile call failed")
+    return exc
 
 
 def _check_popen_bytes_only(bufsize: int, text: Any, encoding: Any, errors: Any) -> None:
