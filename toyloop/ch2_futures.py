@@ -104,6 +104,14 @@ def _format_callback(callback: Any, args: tuple = (), kwargs: dict | None = None
     return (name or repr(callback)) + _format_args(args, kwargs, debug) + suffix
 
 
+def _created_at(source_traceback: Any) -> list[str]:
+    """Debug mode: ``created at file:line`` of the call that made the handle/future."""
+    if not source_traceback:
+        return []
+    frame = source_traceback[-1]
+    return [f"created at {frame[0]}:{frame[1]}"]
+
+
 def _format_callback_source(callback: Any, args: tuple, debug: bool = True) -> str:
     """``func(1) at demo.py:3``: the words asyncio's error messages use."""
     text = _format_callback(callback, args, debug=debug)
@@ -140,6 +148,7 @@ class Handle:
             info.append("cancelled")
         if self._callback is not None:
             info.append(_format_callback_source(self._callback, self._args, self._loop._debug))
+        info += _created_at(self._source_traceback)
         return info
 
     def get_context(self) -> contextvars.Context:
@@ -250,6 +259,7 @@ class Future:
         if self._callbacks:
             callbacks = ", ".join(_format_callback(cb) for cb, _ in self._callbacks)
             info.append(f"cb=[{callbacks}]")
+        info += _created_at(self._source_traceback)
         return f"<{type(self).__name__} {' '.join(info)}>"
 
     def __del__(self) -> None:
@@ -461,6 +471,7 @@ class Task(Future):
         if self._state == _FINISHED:
             info.append(f"exception={self._exception!r}" if self._exception is not None
                         else f"result={self._result!r}")
+        info += _created_at(self._source_traceback)
         if self._fut_waiter is not None:
             info.append(f"wait_for={self._fut_waiter!r}")
         return f"<{type(self).__name__} {' '.join(info)}>"
@@ -855,7 +866,10 @@ class BaseLoop:
         handle._run()
         dt = time.perf_counter() - t0
         if self._debug and dt >= self.slow_callback_duration:
-            logger.warning("Executing %s took %.3f seconds", handle, dt)
+            # A task step is reported as the task itself (asyncio: _format_handle).
+            owner = getattr(handle._callback, "__self__", None)
+            shown = owner if isinstance(owner, Task) else handle
+            logger.warning("Executing %s took %.3f seconds", shown, dt)
         if "after_handle" in hooks:
             hooks.call("after_handle", handle)
 

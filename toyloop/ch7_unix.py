@@ -69,12 +69,13 @@ import sys
 import threading
 from asyncio import base_events as _base_events
 from asyncio import events as _events
+from asyncio import tasks as _asyncio_tasks
 from asyncio import unix_events as _unix_events
 from asyncio.constants import _SendfileMode
 from asyncio.exceptions import SendfileNotAvailableError
 from typing import Any
 
-from .ch2_futures import logger
+from .ch2_futures import Task, logger
 from .ch3_selectors import _check_nonblocking
 from .ch5_asyncio import _check_sendfile_params
 from .ch5_transports import Server
@@ -505,9 +506,10 @@ class EventLoop(TLSLoop):
         If that fails (or we are cancelled) the child is killed and reaped
         before the error goes up, so no zombie is left behind.
         """
-        installed = _installed_child_watcher()
-        # asyncio uses what the watcher's __enter__ returns (its tests check the calls).
-        with installed if installed is not None else contextlib.nullcontext() as watcher:
+        watcher = _installed_child_watcher()
+        with watcher if watcher is not None else contextlib.nullcontext() as entered:
+            if not _PY312:
+                watcher = entered  # 3.11 uses what __enter__ returns; 3.12+ the watcher
             if watcher is not None and not watcher.is_active():
                 # Before Popen: a child nobody would reap must not be started.
                 raise RuntimeError("asyncio.get_child_watcher() is not activated, "
@@ -571,6 +573,35 @@ class EventLoop(TLSLoop):
         else:
             self._child_watcher_callback(pid, returncode, transp)
 
+    # ================================================================
+    # Loose ends: the task factory's corner cases
+    # ================================================================
+
+    def create_task(self, coro: Any, *, name: str | None = None,
+                    context: Any = None) -> Any:
+        """Chapter 5's, with asyncio's naming rules for a custom task factory.
+
+        Debug mode records where a task was created; like asyncio, the record
+        ends at the caller of ``create_task``.
+
+        A factory may return an object without ``set_name`` (asyncio 3.11/3.12
+        warn with DeprecationWarning instead of failing), and 3.13.0 calls
+        ``set_name(name)`` even when no name was given.
+        """
+        self._check_closed()
+        if self._task_factory is None:
+            task = Task(coro, loop=self, name=name, context=context)
+            if task._source_traceback:
+                # Debug mode: "created at" should name our caller, not this method.
+                del task._source_traceback[-1]
+            return task
+        if context is None:
+            task = self._task_factory(self, coro)  # the form older factories accept
+        else:
+            task = self._task_factory(self, coro, context=context)
+        _set_factory_task_name(task, name)
+        return task
+
     def close(self) -> None:
         """Also stop watching children: their pidfds would outlive the selector."""
         for pidfd in list(self._child_pidfds):
@@ -604,6 +635,15 @@ def _reap(pid: int) -> int:
                        " will report returncode 255", pid)
         return 255
     return os.waitstatus_to_exitcode(status)
+
+
+def _set_factory_task_name(task: Any, name: str | None) -> None:
+    """Name a task made by a custom factory as the running Python's asyncio does."""
+    set_task_name = getattr(_asyncio_tasks, "_set_task_name", None)  # 3.11, 3.12
+    if set_task_name is not None:
+        set_task_name(task, name)
+    else:
+        task.set_name(name)
 
 
 def _set_result_if_pending(fut: Any) -> None:

@@ -61,6 +61,7 @@ LOOP_LEVEL: dict[str, list[str] | None] = {
 POLICY_BASED: dict[str, list[str] | None] = {
     "test_locks": None, "test_queues": None, "test_taskgroups": None,
     "test_timeouts": None, "test_waitfor": None, "test_threads": None,
+    "test_runners": None,
 }
 MODULES = {**LOOP_LEVEL, **POLICY_BASED}
 SMOKE_MODULE = "test_buffered_proto"
@@ -155,12 +156,33 @@ def _toyloop_factory(*args: Any, **kwargs: Any) -> Any:
     return toyloop.EventLoop()
 
 
-def _on_toyloop(cls: type) -> type:
+def _runners_loop() -> Any:
+    """test_runners' ``new_loop``: asyncio's ``BaseEventLoop`` with its I/O mocked
+    out and ``shutdown_asyncgens`` recorded.  Here: a real toyloop loop, with the
+    same record kept, since the tests' tearDown checks it."""
+    loop = _toyloop_factory()
+    loop.shutdown_ag_run = False
+    original = loop.shutdown_asyncgens
+
+    async def shutdown_asyncgens() -> None:
+        loop.shutdown_ag_run = True
+        await original()
+
+    loop.shutdown_asyncgens = shutdown_asyncgens
+    return loop
+
+
+# module -> how its loop hook builds a toyloop loop (default: a plain EventLoop)
+_LOOP_HOOKS: dict[str, Any] = {"test_runners": _runners_loop}
+
+
+def _on_toyloop(cls: type, module: str) -> type:
     """A subclass of a CPython test class whose loop hooks return toyloop's loop."""
     body: dict[str, Any] = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+    make = _LOOP_HOOKS.get(module, _toyloop_factory)
     for hook in ("create_event_loop", "new_loop"):
         if hasattr(cls, hook):
-            body[hook] = lambda self: _toyloop_factory()
+            body[hook] = lambda self, make=make: make()
     return type(cls.__name__, (cls,), body)
 
 
@@ -187,7 +209,7 @@ def run_worker(module: str, loop: str, out_path: str) -> int:
     classes = _select_classes(mod, MODULES[module])
     if loop == "toyloop":
         _install_toyloop_policy()
-        classes = [_on_toyloop(cls) for cls in classes]
+        classes = [_on_toyloop(cls, module) for cls in classes]
     suite = unittest.TestSuite(unittest.defaultTestLoader.loadTestsFromTestCase(cls)
                                for cls in classes)
     with open(out_path, "w", encoding="utf-8") as out:
