@@ -9,13 +9,14 @@ STAMP  := $(VENV)/.stamp
 # Jupyter refuses to run as root without --allow-root (containers, CI, Binder-like boxes).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help venv lab test test-unit test-notebooks lint bench clean distclean
+.PHONY: help venv lab test test-unit test-notebooks lint bench conformance clean distclean
 
 help:
 	@echo "make lab        install into $(VENV) if needed, then open the notebooks in JupyterLab"
 	@echo "make test       unit tests (tests/) and notebook checks (nbval over notebooks/)"
 	@echo "make lint       ruff check"
 	@echo "make bench      python -m toyloop.bench"
+	@echo "make conformance  CPython's test_asyncio on toyloop vs asyncio (a few minutes)"
 	@echo "make venv       create/refresh $(VENV) (PYTHON=$(PYTHON))"
 	@echo "make clean      remove caches and build files; distclean also removes the venvs"
 
@@ -60,6 +61,9 @@ lint: venv
 
 bench: venv
 	$(VPY) -m toyloop.bench
+
+conformance: venv
+	$(VPY) -m toyloop.conformance
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis .ruff_cache

@@ -273,7 +273,7 @@ class EventLoop(TLSLoop):
                                        allow_broadcast: bool | None = None,
                                        sock: socket.socket | None = None) -> tuple[Any, Any]:
         """Chapter 5's endpoint; AF_UNIX addresses are paths, not ``(host, port)``."""
-        if sock is not None or family != socket.AF_UNIX or not (local_addr or remote_addr):
+        if sock is not None or family != socket.AF_UNIX:
             return await super().create_datagram_endpoint(
                 protocol_factory, local_addr, remote_addr, family=family, proto=proto,
                 flags=flags, reuse_port=reuse_port, allow_broadcast=allow_broadcast,

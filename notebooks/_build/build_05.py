@@ -635,20 +635,25 @@ vary from run to run), and programs this short cannot rank loops: chapter 6 meas
 them properly. What matters here is that a loop written in plain Python gave the same
 transcripts as asyncio's own loop and uvloop.
 
-### What toyloop does not offer
+### What this chapter's loop does not offer
 
 TLS (`ssl=` raises `NotImplementedError`, and so does `start_tls`), subprocesses,
-pipes and Unix sockets. Each raises `NotImplementedError` saying so; the README keeps
-the full list. Signals work (`loop.add_signal_handler`), through `signal.set_wakeup_fd`
-and chapter 4's self-pipe, in the main thread only, as in asyncio (`unix_events.py`);
-`tests/test_ch5_api.py` sends the loop a `SIGUSR1` and compares with asyncio.
+pipes and Unix sockets. Each raises `NotImplementedError` saying so. Chapter 7 adds
+them (`toyloop/ch7_tls.py`, `toyloop/ch7_unix.py`), and `toyloop.EventLoop` is that
+finished loop; the README lists what is still left. Signals work
+(`loop.add_signal_handler`), through `signal.set_wakeup_fd` and chapter 4's self-pipe,
+in the main thread only, as in asyncio (`unix_events.py`); `tests/test_ch5_api.py`
+sends the loop a `SIGUSR1` and compares with asyncio.
 """)
 
 code('''
+chapter5_loop = EventLoop()  # this chapter's loop, not the finished toyloop.EventLoop
 try:
-    toyloop.run(asyncio.open_connection(HOST, 443, ssl=True))
+    chapter5_loop.run_until_complete(asyncio.open_connection(HOST, 443, ssl=True))
 except NotImplementedError as exc:
     print(exc)
+finally:
+    chapter5_loop.close()
 ''')
 
 # ---------------------------------------------------------------------------

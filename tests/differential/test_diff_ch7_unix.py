@@ -326,3 +326,30 @@ def test_pipe_bad_input():
     assert both(main) == [("ValueError", "Pipe transport is for pipes/sockets only."),
                           ("ValueError", "Pipe transport is only for pipes, sockets and "
                                          "character devices")]
+
+
+def test_unbound_unix_datagram_endpoint():
+    async def main():
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol,
+                                                           family=socket.AF_UNIX)
+        sock = transport.get_extra_info("socket")
+        result = [sock.family == socket.AF_UNIX, sock.type == socket.SOCK_DGRAM,
+                  transport.get_extra_info("sockname")]
+        transport.close()
+        return result
+
+    assert both(main) == [True, True, ""]
+
+
+def test_chapter_5_stubs_are_all_replaced():
+    """Nothing of toyloop.EventLoop still raises chapter 5's NotImplementedError."""
+    import toyloop
+    from toyloop.ch5_asyncio import EventLoop as Chapter5Loop
+    stubs = ["create_unix_connection", "create_unix_server", "start_tls",
+             "connect_read_pipe", "connect_write_pipe", "subprocess_exec",
+             "subprocess_shell", "create_connection", "create_server",
+             "connect_accepted_socket", "create_datagram_endpoint", "sock_sendfile",
+             "sendfile"]
+    assert [name for name in stubs
+            if getattr(toyloop.EventLoop, name) is getattr(Chapter5Loop, name)] == []
