@@ -305,3 +305,171 @@ class TLSLoop(_Ch5EventLoop):
             resume_cb.cancel()
             raise
         return ssl_protocol._app_transport
+
+
+# ---------------------------------------------------------------------------
+# For the chapter: a teaching-sized TLS layer (production uses sslproto above)
+# ---------------------------------------------------------------------------
+
+
+class MiniTLSProtocol(asyncio.Protocol):
+    """TLS as a protocol between a plain transport and the application's protocol.
+
+    ::
+
+        socket transport --data_received(ciphertext)--> [incoming MemoryBIO]
+              ^                                              | SSLObject.read()
+              |                                              v
+        transport.write(ciphertext) <-- [outgoing MemoryBIO]  app.data_received(plain)
+                                              ^ SSLObject.write()
+                                              |
+                                     app_transport.write(plain)
+
+    ``SSLObject`` never touches a socket, so no call blocks: each either makes
+    progress or raises ``SSLWantReadError`` -- "the peer must send more first".
+    States: ``"handshake"`` (driven by ``data_received``), ``"open"``,
+    ``"closing"`` (our close_notify is sent), ``"closed"``.
+
+    Left out versus ``sslproto.SSLProtocol``: flow control between the two
+    transports (a fast writer here fills memory), the handshake and shutdown
+    timeouts, waiting for the peer's close_notify, ``BufferedProtocol``, and
+    most error reporting.  ``tests/test_ch7_tls.py`` runs it against
+    asyncio's TLS server on both loops.
+    """
+
+    def __init__(self, context: _ssl.SSLContext, app_protocol: asyncio.BaseProtocol, *,
+                 server_side: bool = False, server_hostname: str | None = None,
+                 handshake_done: asyncio.Future | None = None) -> None:
+        self._incoming = _ssl.MemoryBIO()  # ciphertext from the peer, not yet decrypted
+        self._outgoing = _ssl.MemoryBIO()  # ciphertext for the peer, not yet sent
+        self._sslobj = context.wrap_bio(self._incoming, self._outgoing,
+                                        server_side=server_side,
+                                        server_hostname=server_hostname)
+        self._app = app_protocol
+        self._handshake_done = handshake_done
+        self._state = "handshake"
+        self._pending_writes: list[bytes] = []  # app data written during the handshake
+        self._transport: Any = None
+        self._app_transport = _MiniAppTransport(self)
+
+    # -- Below us: the plain transport --------------------------------------------
+
+    def connection_made(self, transport: Any) -> None:
+        self._transport = transport
+        self._do_handshake()  # a client speaks first: its ClientHello goes out now
+
+    def data_received(self, data: bytes) -> None:
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def eof_received(self) -> bool | None:
+        # A TCP EOF without close_notify could be a truncation attack; we only report it.
+        self._incoming.write_eof()
+        if self._state == "open":
+            return self._app.eof_received()
+        return None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        was_open = self._state in ("open", "closing")
+        self._state = "closed"
+        self._finish_handshake(exc or ConnectionResetError("connection lost in handshake"))
+        if was_open:
+            self._app.connection_lost(exc)
+
+    # -- The handshake: a state machine fed by data_received ----------------------
+
+    def _do_handshake(self) -> None:
+        try:
+            self._sslobj.do_handshake()
+        except _ssl.SSLWantReadError:
+            self._flush()  # our next flight, if any; then wait for the peer's
+            return
+        except _ssl.SSLError as exc:
+            self._flush()  # the alert tells the peer why
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+
+    def _finish_handshake(self, exc: BaseException | None) -> None:
+        done = self._handshake_done
+        if done is not None and not done.done():
+            done.set_result(None) if exc is None else done.set_exception(exc)
+
+    # -- Data both ways --------------------------------------------------------------
+
+    def _read_app_data(self) -> None:
+        """Decrypt every complete record we have; half a record waits for more bytes."""
+        chunks = []
+        peer_closed = False
+        while True:
+            try:
+                chunk = self._sslobj.read(65536)
+            except _ssl.SSLWantReadError:
+                break  # half a record: wait for more bytes
+            if not chunk:  # b"": the peer's close_notify, TLS's own orderly EOF
+                peer_closed = True
+                break
+            chunks.append(chunk)
+        self._flush()  # TLS 1.3 may answer (session tickets, key updates)
+        if chunks:
+            self._app.data_received(b"".join(chunks))
+        if peer_closed:
+            self._app.eof_received()
+            self.close()  # answer with our close_notify, then close TCP
+
+    def write(self, data: bytes) -> None:
+        if self._state == "handshake":
+            self._pending_writes.append(bytes(data))
+        elif self._state == "open":
+            self._sslobj.write(data)  # encrypts into the outgoing BIO
+            self._flush()
+
+    def _flush(self) -> None:
+        data = self._outgoing.read()
+        if data:
+            self._transport.write(data)
+
+    def close(self) -> None:
+        """Send close_notify (TLS's own EOF), then close the plain transport."""
+        if self._state != "open":
+            return
+        self._state = "closing"
+        try:
+            self._sslobj.unwrap()
+        except (_ssl.SSLWantReadError, _ssl.SSLError):
+            pass  # we do not wait for the peer's close_notify (sslproto does)
+        self._flush()
+        self._transport.close()
+
+
+class _MiniAppTransport(asyncio.Transport):
+    """What the application sees: write plain text, close; TLS happens below."""
+
+    def __init__(self, tls: MiniTLSProtocol) -> None:
+        super().__init__()
+        self._tls = tls
+
+    def write(self, data: bytes) -> None:
+        self._tls.write(data)
+
+    def close(self) -> None:
+        self._tls.close()
+
+    def is_closing(self) -> bool:
+        return self._tls._state != "open"
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        if name == "ssl_object":
+            return self._tls._sslobj
+        return self._tls._transport.get_extra_info(name, default)
