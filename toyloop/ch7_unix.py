@@ -19,7 +19,15 @@ part 1's ``TLSLoop`` plus
 * subprocesses -- ``subprocess_exec``, ``subprocess_shell`` (so
   ``asyncio.create_subprocess_exec``/``_shell`` and ``Process``): a child
   started by ``subprocess.Popen`` whose stdin/stdout/stderr are three pipe
-  transports, plus a way to learn *without blocking* that the child exited.
+  transports, plus a way to learn *without blocking* that the child exited;
+* ``sendfile`` the Unix way -- ``os.sendfile`` copies file -> socket inside
+  the kernel; chapter 5's read-and-send stays the fallback, and now also
+  works through transports that are not toyloop's (TLS's app transport);
+* loose ends asyncio's own tests found: a custom task factory's naming
+  rules, and where debug mode says a task was created.
+
+The sections below come in that order; each is usable the moment it exists
+(``asyncio.start_unix_server`` right after ``create_unix_server``, and so on).
 
 Decisions, and why:
 
@@ -51,8 +59,9 @@ Decisions, and why:
   uses that one, as asyncio's loop does: those reap children themselves.
 
 What asyncio does differently: on 3.11 its default watcher is the thread
-one even on Linux; 3.12+ picks a pidfd like toyloop.  ``sock_sendfile``
-never uses ``os.sendfile`` in toyloop (chapter 5's fallback only).
+one even on Linux; 3.12+ picks a pidfd like toyloop.  Windows (pipes and
+subprocesses over I/O completion ports, ``windows_events.py``) is not here:
+everything in this module is about Unix file descriptors.
 """
 
 from __future__ import annotations
