@@ -173,7 +173,7 @@ def test_slow_task_step_reported_in_debug_mode():
 def test_resource_warning_for_an_unclosed_transport_and_stream():
     async def main():
         gc.collect()  # earlier tests' garbage warns now, outside the record below
-        server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         transport, _ = await asyncio.get_running_loop().create_connection(
@@ -182,8 +182,10 @@ def test_resource_warning_for_an_unclosed_transport_and_stream():
             warnings.simplefilter("always")
             del reader, writer
             gc.collect()
-        server.close()
         transport.close()  # (a live transport is still the selector's: not garbage)
+        await asyncio.sleep(0.05)  # let the server side finish closing its ends
+        server.close()
+        await server.wait_closed()
         # "unclosed <StreamWriter transport=<...>>": the transports' reprs differ
         return sorted({(w.category.__name__, re.sub(r"<.*", "<...>", str(w.message)))
                        for w in caught})
