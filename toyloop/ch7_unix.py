@@ -86,9 +86,9 @@ from typing import Any
 
 from .ch2_futures import Task, logger
 from .ch3_selectors import _check_nonblocking
-from .ch5_asyncio import _check_sendfile_params
 from .ch5_transports import Server
 from .ch7_tls import TLSLoop, _check_ssl_socket, _check_ssl_timeouts, _TLSCapableSocketTransport
+from .extras.sendfile import _check_sendfile_params
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)
