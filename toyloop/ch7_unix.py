@@ -374,6 +374,8 @@ class EventLoop(TLSLoop):
     async def _sock_sendfile_native(self, sock: socket.socket, file: Any, offset: int,
                                     count: int | None) -> int:
         fileno, blocksize = _sendfile_source(file, count)
+        if not blocksize:
+            return 0  # an empty file (by its size): nothing to send
         total_sent = 0
         try:
             while not count or total_sent < count:
@@ -670,7 +672,7 @@ def _sendfile_source(file: Any, count: int | None) -> tuple[int, int]:
         fsize = os.fstat(fileno).st_size
     except OSError:
         raise SendfileNotAvailableError("not a regular file") from None
-    return fileno, (count or fsize or 1)
+    return fileno, (count or fsize)
 
 
 def _sendfile_error(exc: OSError, total_sent: int) -> BaseException:

@@ -7,6 +7,7 @@ names carry the pid and a counter so the two loops never collide.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import os
 import socket
@@ -353,3 +354,34 @@ def test_chapter_5_stubs_are_all_replaced():
              "sendfile"]
     assert [name for name in stubs
             if getattr(toyloop.EventLoop, name) is getattr(Chapter5Loop, name)] == []
+
+
+def test_native_sendfile_without_fallback():
+    """os.sendfile: file -> socket in the kernel, so fallback=False works (chapter 5's didn't)."""
+    async def main():
+        loop = asyncio.get_running_loop()
+        left, right = socket.socketpair()
+        left.setblocking(False)
+        right.setblocking(False)
+        with left, right, tempfile.TemporaryFile() as file:
+            file.write(bytes(range(256)) * 1000)
+            file.flush()
+
+            async def receive(n):
+                got = b""
+                while len(got) < n:
+                    got += await loop.sock_recv(right, 65536)
+                return got
+
+            sent, got = await asyncio.gather(
+                loop.sock_sendfile(left, file, offset=1000, count=100_000, fallback=False),
+                receive(100_000))
+            position = file.tell()
+            with open(os.devnull, "rb") as devnull:  # size 0: "empty", nothing sent
+                result = await outcome(loop.sock_sendfile(left, devnull, fallback=False))
+            result = (*result, await outcome(loop.sock_sendfile(left, io.BytesIO(b"x"),
+                                                                fallback=False)))
+        return [sent, got == (bytes(range(256)) * 1000)[1000:101_000], position, result]
+
+    assert both(main) == [100_000, True, 101_000,
+                          ("ok", 0, ("SendfileNotAvailableError", "not a regular file"))]
