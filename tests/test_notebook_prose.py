@@ -54,6 +54,12 @@ HEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
 CODE_SPAN = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 
 
+def _checked(cell: dict) -> bool:
+    """A code cell whose output nbval compares (not tagged nbval-ignore-output)."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell["cell_type"] == "code" and IGNORE_TAG not in tags
+
+
 def _text(source: str | list[str]) -> str:
     return source if isinstance(source, str) else "".join(source)
 
@@ -110,7 +116,7 @@ def problems(nb: dict, root: Path = ROOT) -> list[str]:
     for group in sections(nb["cells"]):
         checked = "\n".join(
             output_text(c) for c in group
-            if c["cell_type"] == "code" and IGNORE_TAG not in c.get("metadata", {}).get("tags", []))
+            if _checked(c))
         for cell in group:
             if cell["cell_type"] != "markdown":
                 continue
@@ -160,7 +166,7 @@ def test_package_comments_quote_only_what_the_chapter_prints() -> None:
         cells = _load(nb_path)["cells"]
         checked[int(nb_path.name[:2])] = "\n".join(
             output_text(c) for c in cells
-            if c["cell_type"] == "code" and IGNORE_TAG not in c.get("metadata", {}).get("tags", []))
+            if _checked(c))
     found = []
     for module in sorted((ROOT / "toyloop").rglob("*.py")):
         lines = module.read_text().splitlines()
