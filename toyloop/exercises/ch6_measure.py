@@ -6,9 +6,9 @@ chose, whose answer it knows, and judges what the function found:
 
 * ``profile_exercise`` -- ``find_slow_function(run)`` profiles ``run()`` with
   cProfile and returns the name of the function with the most *own* time.  The
-  checker hands it three loops, each with a different planted slow method
-  (a ``call_soon``, a ``_timer_handle_cancelled`` and a ``_select`` that walk
-  something that keeps growing), so one name cannot pass them all;
+  checker hands it three loops, ``MysteryLoop1`` to ``MysteryLoop3``, each with a
+  different slow method planted (their docstrings say which: the notebook does not
+  show them), so one name cannot pass them all;
 * ``growth_exercise`` -- ``growth_exponent(run, n)`` times ``run(n)`` and
   ``run(10 * n)`` and returns the exponent k of ``time ~ n**k``
   (``log10(t(10n) / t(n))``).  The checker gives it a linear workload and a
@@ -45,8 +45,8 @@ from toyloop.ch5_asyncio import EventLoop
 from toyloop.tools.checker import Exercise
 
 __all__ = [
-    "CancelSearchLoop", "GrowingSelectLoop", "QueueWalkLoop", "find_slow_function",
-    "growth_exercise", "growth_exponent", "profile_exercise", "workload_run",
+    "MysteryLoop1", "MysteryLoop2", "MysteryLoop3", "find_slow_function",
+    "growth_exercise", "growth_exponent", "mystery", "profile_exercise", "workload_run",
 ]
 
 ATTEMPTS = 3  # a busy machine may spoil one measurement; wrong-by-design answers fail all
@@ -57,7 +57,7 @@ ATTEMPTS = 3  # a busy machine may spoil one measurement; wrong-by-design answer
 # ===========================================================================
 
 
-class QueueWalkLoop(EventLoop):
+class MysteryLoop1(EventLoop):
     """``call_soon`` first walks the whole ready queue (to "make sure the handle is new")."""
 
     def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
@@ -67,7 +67,7 @@ class QueueWalkLoop(EventLoop):
         return super().call_soon(callback, *args, context=context)
 
 
-class CancelSearchLoop(EventLoop):
+class MysteryLoop2(EventLoop):
     """Cancelling a timer first searches the timer heap for it (to "check it is there")."""
 
     def _timer_handle_cancelled(self, handle: Any) -> None:
@@ -79,7 +79,7 @@ class CancelSearchLoop(EventLoop):
             super()._timer_handle_cancelled(handle)
 
 
-class GrowingSelectLoop(EventLoop):
+class MysteryLoop3(EventLoop):
     """``_select`` keeps a history of its timeouts and counts the zero ones every time."""
 
     def _select(self, timeout: float | None) -> list:
@@ -118,10 +118,16 @@ def cancelled_timers(loop: Any, n: int) -> Any:
 
 # (loop, workload, size, the method that dominates own time)
 PROFILE_CASES = [
-    (QueueWalkLoop, _fan_out, 1_200, "call_soon"),
-    (CancelSearchLoop, cancelled_timers, 1_600, "_timer_handle_cancelled"),
-    (GrowingSelectLoop, _callbacks, 1_500, "_select"),
+    (MysteryLoop1, _fan_out, 1_200, "call_soon"),
+    (MysteryLoop2, cancelled_timers, 1_600, "_timer_handle_cancelled"),
+    (MysteryLoop3, _callbacks, 1_500, "_select"),
 ]
+
+
+def mystery(number: int) -> Callable[[], Any]:
+    """``run()`` for mystery loop ``number`` (1 to 3), the workload the checker gives it."""
+    loop_factory, workload, size, _slow = PROFILE_CASES[number - 1]
+    return workload_run(loop_factory, workload, size)
 
 
 # ===========================================================================
@@ -157,7 +163,7 @@ def _profile_rows(run: Callable[[], Any]) -> dict[str, tuple[int, int, float, fl
 
 
 def _name_in(answer: str) -> str:
-    """``call_soon`` from ``'call_soon'``, ``'QueueWalkLoop.call_soon'`` or
+    """``call_soon`` from ``'call_soon'``, ``'MysteryLoop1.call_soon'`` or
     ``'loop.py:12(call_soon)'`` (pstats' own spelling)."""
     words = re.findall(r"[A-Za-z_]\w*", answer)
     return words[-1] if words else answer
@@ -184,8 +190,8 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     top_cum = max((n for n in rows if n not in ("run", "runcall")), key=lambda n: rows[n][3])
     if name in ("run", top_cum) and rows[name][3] > 2 * rows[name][2]:
         return (f"{name!r} has the most cumulative time (cumtime), which includes the time "
-                f"of everything it calls; its own time is only {share:.0f}%. The slow part "
-                "is the function with the most own time (tottime)")
+                "of everything it calls, so the outermost function always wins. The slow "
+                "part is the function with the most own time (tottime)")
     if name == max(rows, key=lambda n: rows[n][1]) or name == max(rows, key=lambda n: rows[n][0]):
         return (f"{name!r} is the function called most often, but each call is cheap: it "
                 f"has {share:.0f}% of the own time. Rank by own time (tottime), not by calls")
@@ -275,7 +281,7 @@ class _SizedRun:
 # (name, loop, workload, n, the exponent it has, the accepted range)
 GROWTH_CASES = [
     ("a chain of callbacks on EventLoop", EventLoop, _callbacks, 2_000, 1, (0.5, 1.5)),
-    ("a chain of callbacks on GrowingSelectLoop", GrowingSelectLoop, _callbacks, 300, 2,
+    ("a chain of callbacks on MysteryLoop3", MysteryLoop3, _callbacks, 300, 2,
      (1.5, 2.7)),
 ]
 
