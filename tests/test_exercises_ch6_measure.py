@@ -11,6 +11,8 @@ a spoiled measurement, so no answer passes or fails by luck.
 from __future__ import annotations
 
 import importlib
+import json
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +93,35 @@ def test_planted_method_dominates_own_time(loop, workload, size, slow) -> None:
 def test_planted_loops_still_compute_the_right_answers() -> None:
     for loop, workload, size, _slow in ch6_measure.PROFILE_CASES:
         assert ch6_measure.workload_run(loop, workload, size)().ok
+
+
+def _notebook_cells() -> list[dict]:
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "06_performance.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _out(cell: dict) -> str:
+    return "".join("".join(o.get("data", {}).get("text/plain", "")) + "".join(o.get("text", ""))
+                   for o in cell.get("outputs", []))
+
+
+def test_notebook_committed_with_stubs_not_attempted() -> None:
+    checks = [c for c in _notebook_cells() if c["cell_type"] == "code"
+              and "raise NotImplementedError" in _src(c) and "_exercise.check(" in _src(c)]
+    assert {_src(c).split("_exercise.check(")[0].split()[-1] for c in checks} == {
+        "profile", "growth"}
+    for cell in checks:
+        assert "not attempted yet" in _out(cell), _src(cell)
+
+
+def test_notebook_red_report_is_announced_as_expected() -> None:
+    """A red "incorrect" in a committed notebook is said to be on purpose just before it."""
+    cells = _notebook_cells()
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and "incorrect" in _out(cell):
+            before = _src(cells[i - 1]).lower()
+            assert cells[i - 1]["cell_type"] == "markdown" and "expected" in before, _src(cell)
