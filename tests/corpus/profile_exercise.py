@@ -144,7 +144,7 @@ def find_slow_function(run):
 '''},
     {"name": "off_by_one", "kind": "wrong",
      "mistake": "I skipped the first entry, thinking it was a header line like in print_stats.",
-     "expect": ["another function has"],
+     "expect": ["own time"],
      "source": '''
 import cProfile
 import pstats
