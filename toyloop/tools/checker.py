@@ -227,7 +227,7 @@ class IterationLimit:
         selector = getattr(loop, "_selector", None)
         if selector is None:
             return False
-        if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
+        if len(selector.get_map()) > getattr(loop, "_wakeup_fds", 0):
             return True
         threads_busy = getattr(loop, "_threads_busy", None)
         return bool(threads_busy and threads_busy())
