@@ -44,19 +44,39 @@ import asyncio
 import contextlib
 import inspect
 import io
+import linecache
 import os
 import signal
+import sys
 import textwrap
 import threading
 import traceback
+import tracemalloc
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from toyloop.tools.watchdog import (
+    BLOCK_BUDGET,
+    CaseGuard,
+    CaseTimeout,
+    LoopBlocked,
+    LoopStopped,
+    LoopWatch,
+    collect_unclosed,
+    current_guard,
+    leak_report,
+    loop_leftovers,
+    run_guarded,
+    snapshot,
+    task_location,
+)
+
 __all__ = [
     "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIMED_OUT", "WIDTH",
     "CaseTimeout", "CheckResult", "Exercise", "IterationLimit", "LoopStuck",
-    "call_with_timeout", "run_in_loop",
+    "LoopBlocked", "call_with_timeout", "run_in_loop",
 ]
 
 CORRECT = "correct"
@@ -83,88 +103,44 @@ _STYLES = {CORRECT: "green", INCORRECT: "red", NOT_ATTEMPTED: "blue", TIMED_OUT:
 # ---------------------------------------------------------------------------
 
 
-class CaseTimeout(BaseException):
-    """Raised into a case that ran out of time.
-
-    A BaseException, like KeyboardInterrupt, so that a learner's
-    ``except Exception: pass`` cannot swallow it.
-    """
-
-
-class _Alarm:
-    """SIGALRM-based time limit for code running in the main thread.
-
-    The timer repeats every ``_REFIRE`` seconds after the first expiry: if the
-    learner's code catches the first CaseTimeout (``except BaseException``),
-    the next one comes soon after.  ``disarm`` is safe to call while an alarm is
-    being delivered: it retries until the timer really is off.
-    """
-
-    _REFIRE = 0.2
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self.active = False
-        self._old_handler: Any = None
-        self._old_timer: tuple[float, float] = (0.0, 0.0)
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        if self.active:
-            raise CaseTimeout(self.timeout)
-
-    def arm(self) -> None:
-        self._old_handler = signal.signal(signal.SIGALRM, self._handler)
-        self.active = True
-        self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.timeout, self._REFIRE)
-
-    def disarm(self) -> None:
-        while True:
-            try:
-                self.active = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, self._old_handler)
-                if self._old_timer[0]:
-                    # Somebody else's timer was running: give it back what it had left.
-                    signal.setitimer(signal.ITIMER_REAL, *self._old_timer)
-                return
-            except CaseTimeout:  # an alarm landed between two lines above: go again
-                continue
-
-
 def _can_use_signals() -> bool:
-    return (hasattr(signal, "setitimer")
+    return (hasattr(signal, "pthread_kill")
             and threading.current_thread() is threading.main_thread())
 
 
-def call_with_timeout(fn: Callable[..., Any], timeout: float | None, *args: Any) -> Any:
-    """``fn(*args)``, or :class:`CaseTimeout` once ``timeout`` seconds have passed.
+def call_with_timeout(fn: Callable[..., Any], timeout: float | None, *args: Any,
+                      budget: float | None = None, guards: list | None = None) -> Any:
+    """``fn(*args)`` under the watchdog (see ``watchdog.py``).
 
-    In the main thread the call is interrupted (SIGALRM).  Elsewhere it runs in a
-    daemon thread and is abandoned when the time is up: Python cannot stop a
-    thread, so a hung case keeps its daemon thread until the process exits.
+    When ``timeout`` seconds have passed, a loop the case runs is stopped
+    between two handles; code that never returns to the loop is interrupted
+    (again and again if it swallows the interrupt).  Either way this raises
+    :class:`CaseTimeout`, whose ``message`` says what was still running.
+
+    Off the main thread (where signals cannot reach) the call runs in a daemon
+    thread that is abandoned if even the interrupt cannot stop it.
     """
-    if timeout is None or timeout <= 0:
-        return fn(*args)
-    if _can_use_signals():
-        alarm = _Alarm(timeout)
-        alarm.arm()
-        try:
-            return fn(*args)
-        finally:
-            alarm.disarm()
+    budget = BLOCK_BUDGET if budget is None else budget
+    if timeout is not None and timeout <= 0:
+        timeout = None
+    if timeout is None or _can_use_signals():
+        return run_guarded(fn, timeout, *args, budget=budget, guards=guards)
     outcome: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            outcome["value"] = fn(*args)
+            outcome["value"] = run_guarded(fn, timeout, *args, budget=budget, guards=guards)
         except BaseException as exc:
             outcome["error"] = exc
 
     worker = threading.Thread(target=target, name="toyloop-checker-case", daemon=True)
     worker.start()
-    worker.join(timeout)
+    worker.join(timeout + 2.0)
     if worker.is_alive():
-        raise CaseTimeout(timeout)
+        error = CaseTimeout(timeout)
+        error.message = (f"your code did not finish within {timeout:g} seconds and could "
+                         "not be interrupted (a blocking call outside the main thread).")
+        raise error
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
@@ -235,7 +211,8 @@ class IterationLimit:
 
 def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
                 clock: Any = None, max_iterations: int = 10_000,
-                detect_idle: bool = True, errors: list | None = None) -> Any:
+                detect_idle: bool = True, errors: list | None = None,
+                leaks: bool = True, debug: bool = True) -> Any:
     """Run the coroutine ``main`` on a fresh toyloop loop and return its result.
 
     ``main`` may also be a zero-argument function returning the coroutine, which
@@ -245,15 +222,34 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
     idle raises ``AssertionError`` with a message saying which; errors the loop
     would log (a callback that raised, an exception never retrieved) are
     appended to ``errors`` if given, else raised as ``AssertionError``.
+
+    The watchdog watches every handle (``LoopWatch``): a handle that holds the
+    loop's thread too long stops the loop with a report naming the line.  With
+    ``leaks`` true, readers, writers, timers and tasks still held when ``main``
+    is done are recorded on the case's guard, and reported once the case's own
+    assertions have passed.  ``debug`` runs the loop in debug mode, so that
+    handles and tasks remember the line that created them.
     """
+    guard = current_guard()
+    if guard is None:  # called outside Exercise.run: watch for blocking all the same
+        with CaseGuard(None):
+            return run_in_loop(main, loop_factory=loop_factory, clock=clock,
+                               max_iterations=max_iterations, detect_idle=detect_idle,
+                               errors=errors, leaks=leaks, debug=debug)
     from toyloop.clock import VirtualClock  # imported late: tools sit above the core
 
     if loop_factory is None:
         from toyloop.ch2_futures import BaseLoop as loop_factory
     loop = loop_factory(clock=VirtualClock() if clock is None else clock)
+    if debug:
+        loop.set_debug(True)
+        loop.slow_callback_duration = float("inf")  # the watchdog reports slow handles
     caught: list[dict] = []
     loop.set_exception_handler(lambda _loop, context: caught.append(context))
+    watch = LoopWatch(loop, guard)
+    loop.add_instrument(watch)
     loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle))
+    outer_watch, guard.watch = guard.watch, watch
     coro = None
     try:
         coro = main() if callable(main) and not inspect.iscoroutine(main) else main
@@ -261,8 +257,16 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
             result = loop.run_until_complete(coro)
         except LoopStuck as stuck:
             raise AssertionError(str(stuck)) from None
+        except LoopStopped as stop:
+            if not isinstance(stop, LoopBlocked):
+                stop.pending = [task_location(t) for t in asyncio.all_tasks(loop)
+                                if not t.done()]
+            raise
         reported = list(caught)  # before cleanup, whose cancellations may add more
+        if leaks:
+            guard.leftovers.extend(loop_leftovers(loop))
     finally:
+        guard.watch = outer_watch
         _close_quietly(loop)
         if inspect.iscoroutine(coro) and coro.cr_frame is not None and not coro.cr_running:
             with contextlib.suppress(BaseException):
@@ -322,6 +326,7 @@ class CheckResult:
     case_number: int | None = None  # 1-based
     n_cases: int = 0
     passed_cases: list[str] = field(default_factory=list)
+    label: str = "exercise"  # the name the learner's notebook knows the exercise by
 
     @property
     def passed(self) -> bool:
@@ -341,9 +346,10 @@ class CheckResult:
         if self.status == NOT_ATTEMPTED:
             return ("Your code still raises NotImplementedError. Replace that line "
                     "with your code, run its cell, then run this check again.\n"
-                    "Stuck? .hint() on this exercise gives a hint; .solution() shows one answer.")
+                    f"Stuck? {self.label}.hint() gives a hint; {self.label}.solution() "
+                    "shows one answer.")
         return (f"Case {self.case_number} of {self.n_cases}: {self.case}\n\n"
-                f"{self.message}\n\nStuck? .hint() on this exercise gives a hint.")
+                f"{self.message}\n\nStuck? {self.label}.hint() gives a hint.")
 
     def __str__(self) -> str:
         return f"{self.headline()}\n{self.body()}"
@@ -433,6 +439,61 @@ def _raised_not_implemented(exc: BaseException) -> bool:
     return not frames or not frames[-1].filename.startswith(_PACKAGE_DIR)
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class _LeakTracker:
+    """fds, threads and processes before a case, and unclosed sockets during it."""
+
+    def __init__(self) -> None:
+        self.before = snapshot()
+        self.record: list = []
+        self._found: list[str] | None = None
+
+    def problems(self) -> list[str]:
+        if self._found is None:
+            self._found = collect_unclosed(self.record) + leak_report(self.before)
+        return self._found
+
+
+@contextlib.contextmanager
+def _leak_tracking() -> Any:
+    """Record where objects are created (tracemalloc) and which sockets were dropped open."""
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start(8)
+    tracker = _LeakTracker()
+    try:
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always", ResourceWarning)
+            tracker.record = record
+            yield tracker
+    finally:
+        if started:
+            tracemalloc.stop()
+
+
+def _bound_name(obj: Any, frame: Any) -> str | None:
+    """A global name in ``frame``'s module bound to ``obj``, if any."""
+    if frame is None:
+        return None
+    for name, value in list(frame.f_globals.items()):
+        if value is obj and not name.startswith("_"):
+            return name
+    return None
+
+
+def _defining_name(obj: Any, frame: Any) -> str:
+    """``gather_exercise = Exercise(...)``: guess the name from the assignment line."""
+    try:
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    except Exception:
+        return "exercise"
+    head = line.split("=", 1)[0].strip() if "=" in line else ""
+    return head if head.isidentifier() else "exercise"
+
+
 class Exercise:
     """One exercise: behaviour tests, hints and a reference solution.
 
@@ -445,7 +506,7 @@ class Exercise:
 
     def __init__(self, name: str, cases: Sequence[Callable[[Any], None]],
                  hint: str | Sequence[str] = "", solution: Any = None,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, label: str | None = None) -> None:
         if not cases:
             raise ValueError(f"exercise {name!r} needs at least one case")
         self.name = name
@@ -455,6 +516,13 @@ class Exercise:
         self.reference = solution
         self.timeout = timeout
         self._hints_shown = 0
+        self.label = label or _defining_name(self, sys._getframe(1))
+
+    def _find_label(self, frame: Any) -> None:
+        """The name the caller's namespace binds this exercise to (``gather_exercise``)."""
+        name = _bound_name(self, frame)
+        if name:
+            self.label = name
 
     def __repr__(self) -> str:
         return f"<Exercise {self.name!r}: {len(self.cases)} cases>"
@@ -467,39 +535,57 @@ class Exercise:
         passed: list[str] = []
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
-
-            def failed(status: str, message: str, description: str = description,
-                       number: int = number) -> CheckResult:
+            status, message = self._run_case(case, candidate)
+            if status == NOT_ATTEMPTED:
+                return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n,
+                                   label=self.label)
+            if status != CORRECT:
                 return CheckResult(self.name, status, message, description, number, n,
-                                   list(passed))
+                                   list(passed), label=self.label)
+            passed.append(description)
+        return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed,
+                           label=self.label)
 
+    def _run_case(self, case: Callable, candidate: Any) -> tuple[str, str]:
+        """(status, message) for one case: its own verdict, then what it left behind."""
+        guards: list[CaseGuard] = []
+        with _leak_tracking() as tracker:
             try:
-                call_with_timeout(case, self.timeout, candidate)
-            except CaseTimeout:
-                return failed(TIMED_OUT, (
-                    f"Your code did not finish within {self.timeout:g} seconds, so the check "
-                    "stopped it. Look for a loop that never ends, a blocking call "
-                    "(time.sleep, a lock, input) or a task that nobody wakes up."))
+                call_with_timeout(case, self.timeout, candidate, guards=guards)
+            except CaseTimeout as stop:
+                return TIMED_OUT, _capital(getattr(stop, "message", None) or (
+                    f"your code did not finish within {self.timeout:g} seconds, so the "
+                    "check stopped it."))
+            except LoopBlocked as blocked:
+                return INCORRECT, _capital(blocked.message)
             except LoopStuck as stuck:
-                return failed(INCORRECT, str(stuck))
+                return INCORRECT, str(stuck)
             except AssertionError as error:
-                return failed(INCORRECT, str(error) or "a check failed (no message)")
+                return INCORRECT, str(error) or "a check failed (no message)"
             except NotImplementedError as exc:
                 if _raised_not_implemented(exc):
-                    return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n)
-                return failed(INCORRECT, (
-                    f"Your code used something toyloop does not implement: "
-                    f"NotImplementedError: {exc}{_learner_frame(exc)}"))
+                    return NOT_ATTEMPTED, ""
+                return INCORRECT, ("Your code used something toyloop does not implement: "
+                                   f"NotImplementedError: {exc}{_learner_frame(exc)}")
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:
-                return failed(INCORRECT, (
-                    f"Your code raised {type(exc).__name__}: {exc}{_learner_frame(exc)}"))
-            passed.append(description)
-        return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed)
+                return INCORRECT, (f"Your code raised {type(exc).__name__}: {exc}"
+                                   f"{_learner_frame(exc)}")
+            left = [item for guard in guards for item in guard.leftovers]
+            left += tracker.problems()
+        if left:
+            listed = "\n".join(f"- {item}" for item in dict.fromkeys(left))
+            return INCORRECT, (
+                "Your code gives the right results but leaves things behind when it is "
+                f"done:\n{listed}\nClose the sockets you open, cancel the timers and "
+                "callbacks you register (also when the task is cancelled or fails), and "
+                "await or cancel the tasks and executors you start.")
+        return CORRECT, ""
 
     def check(self, candidate: Any) -> CheckResult:
         """Run the cases against ``candidate`` and show the report (see ``run``)."""
+        self._find_label(sys._getframe(1))
         result = self.run(candidate)
         _show(result)
         return result
@@ -508,6 +594,7 @@ class Exercise:
 
     def hint(self, n: int | None = None) -> None:
         """Show the next hint (or hint number ``n``, counting from 1)."""
+        self._find_label(sys._getframe(1))
         if not self.hints:
             _show_panel(f"{self.name}: hint", "No hint for this one: try the solution.", "yellow")
             return
@@ -515,7 +602,7 @@ class Exercise:
             self._hints_shown = min(self._hints_shown + 1, len(self.hints))
             n = self._hints_shown
         n = max(1, min(n, len(self.hints)))
-        more = (f"\n\n(ex.hint() again for hint {n + 1} of {len(self.hints)})"
+        more = (f"\n\n({self.label}.hint() again for hint {n + 1} of {len(self.hints)})"
                 if n < len(self.hints) else "")
         title = f"{self.name}: hint" + (f" {n} of {len(self.hints)}" if len(self.hints) > 1
                                         else "")
