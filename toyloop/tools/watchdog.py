@@ -67,6 +67,9 @@ __all__ = [
 # hold it for as long as the network, a sleep or a thread takes.
 BLOCK_BUDGET = float(os.environ.get("TOYLOOP_BLOCK_BUDGET", "0.25"))
 SAMPLE = 0.01
+_FORGIVE = 4.0  # runqueue waiting counted up to this many times the CPU time used
+# A handle that has blocked this long is interrupted rather than waited for.
+HOG_LIMIT = float(os.environ.get("TOYLOOP_HOG_LIMIT", "2.0"))
 REFIRE = 0.2
 GRACE = 0.3  # after the deadline, how long the loop gets to come back before we raise
 
@@ -326,6 +329,7 @@ class CaseGuard:
         self.started = 0.0
         self.expired = False
         self.interrupts = 0
+        self.hog_interrupts = 0  # interrupts sent to the current handle for blocking
         self.swallowed: list[Swallowed] = []
         self.last_samples: list[Sample] = []
         self.blocked_report: str | None = None
@@ -377,28 +381,56 @@ class CaseGuard:
     def handle_begins(self, handle: Any) -> None:
         with self._lock:
             self.handle = handle
+            self.hog_interrupts = 0
             self._samples = []
             self._blocked = 0.0
             self._sched_start = _schedstat(self.native_id)
             self.handle_started = time.monotonic()
 
-    def handle_ends(self) -> tuple[float, list[Sample], float | None] | None:
-        """How long the handle blocked, if longer than the budget."""
+    def handle_ends(self) -> str | None:
+        """The report if the handle that just ended blocked longer than the budget."""
         with self._lock:
             self.handle = None
             held = time.monotonic() - self.handle_started
             blocked, samples = self._blocked, self._samples
             cpu = self._cpu_fraction(held)
             self._samples = []
+            interrupted = self.hog_interrupts
+        if interrupted:
+            return self.hog_message(held, samples, cpu)
         if blocked > self.budget and samples:
-            return held, samples, cpu
+            return self.blocked_message(held, samples, cpu)
         return None
 
+    def hog_message(self, held: float, samples: list[Sample], cpu: float | None) -> str:
+        """The handle had to be interrupted: did it swallow the interrupt?"""
+        if self.swallowed:
+            return self._swallowed_message(held)
+        if not samples:
+            samples = self.last_samples[-20:]
+        if not samples:
+            return (f"your code never returned to the loop: the check interrupted it after "
+                    f"{held:.1f} s")
+        return (self.blocked_message(held, samples, cpu)
+                + f" (The check interrupted it after {held:.1f} s.)")
+
+    def _swallowed_message(self, elapsed: float) -> str:
+        s = self.swallowed[0]
+        return (f"your code never returned to the loop: a loop at line {s.lineno} (in "
+                f"{s.function}) swallowed the checker's interrupt with {s.kind}, so the "
+                f"check had to force its way out after {elapsed:.1f} s. A handler that "
+                "catches everything also swallows Ctrl-C and the checker's stop: catch the "
+                "exceptions you expect (`except OSError:`), or at most `except Exception:`.")
+
     def _cpu_fraction(self, held: float) -> float | None:
+        """Of the time the thread was not waiting for a CPU, how much it ran (a spin: ~1)."""
         now = _schedstat(self.native_id)
         if now is None or self._sched_start is None or held <= 0:
             return None
-        return (now[0] - self._sched_start[0]) / held
+        ran = now[0] - self._sched_start[0]
+        waited = now[1] - self._sched_start[1]
+        awake = max(held - waited, 1e-9)
+        return min(1.0, ran / awake)
 
     def blocked_message(self, held: float, samples: list[Sample], cpu: float | None) -> str:
         top, what, advice = describe(samples, cpu)
@@ -413,12 +445,16 @@ class CaseGuard:
     def _watch(self) -> None:
         last = time.monotonic()
         last_sched = _schedstat(self.native_id)
-        next_interrupt = None
+        next_interrupt = next_hog = None
         while not self._done.wait(SAMPLE):
             now = time.monotonic()
             sched = _schedstat(self.native_id)
-            waited = (sched[1] - last_sched[1]) if sched and last_sched else 0.0
-            step = max(0.0, (now - last) - waited)
+            waited = ran = 0.0
+            if sched and last_sched:
+                ran, waited = sched[0] - last_sched[0], sched[1] - last_sched[1]
+            # Time the thread waited for a CPU is forgiven, except in proportion to
+            # the CPU it did use: a spin on a loaded machine is still a spin.
+            step = max(0.0, (now - last) - waited) + min(waited, _FORGIVE * ran)
             last, last_sched = now, sched
             frame = sys._current_frames().get(self.thread_id)
             if frame is None:
@@ -431,6 +467,12 @@ class CaseGuard:
                     self._blocked += step
             if sample is not None:
                 self.last_samples = (self.last_samples + [sample])[-50:]
+            with self._lock:
+                hog = self.handle is not None and self._blocked > max(HOG_LIMIT, self.budget)
+            if hog and (next_hog is None or now >= next_hog):
+                self.hog_interrupts += 1
+                self._interrupt()
+                next_hog = now + REFIRE
             if self.timeout is None or now - self.started < self.timeout:
                 continue
             if not self.expired:
@@ -439,12 +481,12 @@ class CaseGuard:
                 if self.watch is not None:
                     self.watch.wake()
             if next_interrupt is not None and now >= next_interrupt:
+                self.interrupts += 1
                 self._interrupt()
                 next_interrupt = now + REFIRE
 
     def _interrupt(self) -> None:
         """The learner's code did not come back to the loop: raise in its thread."""
-        self.interrupts += 1
         if self._in_main_thread():
             signal.pthread_kill(self.thread_id, signal.SIGALRM)
         else:
@@ -456,7 +498,7 @@ class CaseGuard:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self._done.is_set():
             return
-        if frame is not None and self.interrupts > 1:
+        if frame is not None and (self.interrupts > 1 or self.hog_interrupts > 1):
             self._note_swallow(frame)
             self._set_trap(frame)
         raise CaseTimeout(self.timeout)
@@ -490,13 +532,7 @@ class CaseGuard:
     def timeout_message(self, pending: list[str] | None = None) -> str:
         elapsed = time.monotonic() - self.started
         if self.swallowed:
-            s = self.swallowed[0]
-            return (f"your code never returned to the loop: a loop at line {s.lineno} (in "
-                    f"{s.function}) swallowed the checker's interrupt with {s.kind}, so the "
-                    f"check had to stop it after {elapsed:.1f} s. A handler that catches "
-                    "everything also swallows Ctrl-C and the checker's stop: catch the "
-                    "exceptions you expect (`except OSError:`), or at most `except "
-                    "Exception:`.")
+            return self._swallowed_message(elapsed)
         recent = self.last_samples[-20:]
         if self.interrupts and recent:
             top, what, advice = describe(recent, None)
@@ -578,9 +614,9 @@ class LoopWatch:
         self.guard.handle_begins(handle)
 
     def after_handle(self, handle: Any) -> None:
-        blocked = self.guard.handle_ends()
-        if blocked is not None:
-            raise LoopBlocked(self.guard.blocked_message(*blocked))
+        report = self.guard.handle_ends()
+        if report is not None:
+            raise LoopBlocked(report)
         self._check_stop()
 
     def wake(self) -> None:
@@ -759,12 +795,13 @@ def loop_leftovers(loop: Any) -> list[str]:
             reader, writer = (key.data if isinstance(key.data, tuple) and len(key.data) == 2
                               else (None, None))
             for role, handle in (("reader", reader), ("writer", writer)):
-                if handle is not None and not getattr(handle, "_cancelled", False):
+                if handle is not None and not getattr(handle, "_cancelled", False) \
+                        and _learner_made(handle):
                     found.append(f"a {role} is still registered for fd {key.fd}: "
                                  f"{_callback_name(handle)}{_handle_origin(handle)}")
     for entry in list(getattr(loop, "_scheduled", ())):
         timer = entry[2] if isinstance(entry, tuple) else entry
-        if not getattr(timer, "_cancelled", False):
+        if not getattr(timer, "_cancelled", False) and _learner_made(timer):
             found.append(f"a timer is still scheduled: {_callback_name(timer)}"
                          f"{_handle_origin(timer)}")
     try:
@@ -772,8 +809,15 @@ def loop_leftovers(loop: Any) -> list[str]:
     except Exception:
         tasks = []
     for task in tasks:
-        found.append(f"a task is still pending: {task_location(task)}")
+        if _learner_made(task):
+            found.append(f"a task is still pending: {task_location(task)}")
     return found
+
+
+def _learner_made(obj: Any) -> bool:
+    """Created while the learner's code was on the stack (debug mode records it)."""
+    tb = getattr(obj, "_source_traceback", None)
+    return bool(tb) and any(is_learner_file(frame.filename) for frame in tb)
 
 
 def _callback_name(handle: Any) -> str:
