@@ -51,7 +51,6 @@ import sys
 import textwrap
 import threading
 import traceback
-import tracemalloc
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +69,7 @@ from toyloop.tools.watchdog import (
     loop_leftovers,
     run_guarded,
     snapshot,
+    socket_sites,
     task_location,
 )
 
@@ -212,7 +212,7 @@ class IterationLimit:
 def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
                 clock: Any = None, max_iterations: int = 10_000,
                 detect_idle: bool = True, errors: list | None = None,
-                leaks: bool = True, debug: bool = True) -> Any:
+                leaks: bool = True, debug: bool = False) -> Any:
     """Run the coroutine ``main`` on a fresh toyloop loop and return its result.
 
     ``main`` may also be a zero-argument function returning the coroutine, which
@@ -459,19 +459,12 @@ class _LeakTracker:
 
 @contextlib.contextmanager
 def _leak_tracking() -> Any:
-    """Record where objects are created (tracemalloc) and which sockets were dropped open."""
-    started = not tracemalloc.is_tracing()
-    if started:
-        tracemalloc.start(8)
+    """Record where sockets are created and which ones were dropped while open."""
     tracker = _LeakTracker()
-    try:
-        with warnings.catch_warnings(record=True) as record:
-            warnings.simplefilter("always", ResourceWarning)
-            tracker.record = record
-            yield tracker
-    finally:
-        if started:
-            tracemalloc.stop()
+    with socket_sites(), warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always", ResourceWarning)
+        tracker.record = record
+        yield tracker
 
 
 def _bound_name(obj: Any, frame: Any) -> str | None:

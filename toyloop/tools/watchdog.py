@@ -50,6 +50,7 @@ import sysconfig
 import threading
 import time
 import warnings
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -291,6 +292,7 @@ def _schedstat(native_id: int | None) -> tuple[float, float] | None:
 # ---------------------------------------------------------------------------
 
 _local = threading.local()
+_CREATED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # task -> learner's line
 
 
 def current_guard() -> CaseGuard | None:
@@ -324,7 +326,7 @@ class CaseGuard:
         self.handle_started = 0.0
         self._samples: list[Sample] = []
         self._blocked = 0.0
-        self._sched_start: tuple[float, float] | None = None
+        self._ran = self._awake = 0.0
         # Deadline state:
         self.started = 0.0
         self.expired = False
@@ -383,8 +385,7 @@ class CaseGuard:
             self.handle = handle
             self.hog_interrupts = 0
             self._samples = []
-            self._blocked = 0.0
-            self._sched_start = _schedstat(self.native_id)
+            self._blocked = self._ran = self._awake = 0.0
             self.handle_started = time.monotonic()
 
     def handle_ends(self) -> str | None:
@@ -393,7 +394,7 @@ class CaseGuard:
             self.handle = None
             held = time.monotonic() - self.handle_started
             blocked, samples = self._blocked, self._samples
-            cpu = self._cpu_fraction(held)
+            cpu = min(1.0, self._ran / self._awake) if self._awake > 0 else None
             self._samples = []
             interrupted = self.hog_interrupts
         if interrupted:
@@ -422,16 +423,6 @@ class CaseGuard:
                 "catches everything also swallows Ctrl-C and the checker's stop: catch the "
                 "exceptions you expect (`except OSError:`), or at most `except Exception:`.")
 
-    def _cpu_fraction(self, held: float) -> float | None:
-        """Of the time the thread was not waiting for a CPU, how much it ran (a spin: ~1)."""
-        now = _schedstat(self.native_id)
-        if now is None or self._sched_start is None or held <= 0:
-            return None
-        ran = now[0] - self._sched_start[0]
-        waited = now[1] - self._sched_start[1]
-        awake = max(held - waited, 1e-9)
-        return min(1.0, ran / awake)
-
     def blocked_message(self, held: float, samples: list[Sample], cpu: float | None) -> str:
         top, what, advice = describe(samples, cpu)
         line = source_line(top.filename, top.lineno)
@@ -455,6 +446,7 @@ class CaseGuard:
             # Time the thread waited for a CPU is forgiven, except in proportion to
             # the CPU it did use: a spin on a loaded machine is still a spin.
             step = max(0.0, (now - last) - waited) + min(waited, _FORGIVE * ran)
+            last_now = last
             last, last_sched = now, sched
             frame = sys._current_frames().get(self.thread_id)
             if frame is None:
@@ -462,6 +454,10 @@ class CaseGuard:
             sample = classify(frame)
             frame = None
             with self._lock:
+                if self.handle is not None:
+                    # CPU share while awake: ~1 for a spin, ~0 for a blocking call.
+                    self._ran += ran
+                    self._awake += max(0.0, (now - last_now) - waited)
                 if self.handle is not None and sample is not None:
                     self._samples.append(sample)
                     self._blocked += step
@@ -609,6 +605,18 @@ class LoopWatch:
     def before_run_once(self) -> None:
         self._check_stop()
 
+    def task_created(self, task: Any) -> None:
+        """Remember the learner's line that created the task (cheap: no traceback)."""
+        frame = sys._getframe(1)
+        while frame is not None and not _is_learner(frame):
+            frame = frame.f_back
+        if frame is not None:
+            try:
+                _CREATED[task] = (frame.f_code.co_filename, frame.f_lineno,
+                                  frame.f_code.co_name)
+            except TypeError:  # not weak-referenceable
+                pass
+
     def before_handle(self, handle: Any) -> None:
         self._check_stop()
         self.guard.handle_begins(handle)
@@ -652,8 +660,21 @@ class Snapshot:
     processes: set[int]
 
 
+def _global_fds() -> set[int]:
+    """fds multiprocessing keeps for the whole process (its resource tracker)."""
+    fds = set()
+    try:
+        from multiprocessing import resource_tracker
+        fd = getattr(resource_tracker._resource_tracker, "_fd", None)
+        if fd is not None:
+            fds.add(fd)
+    except Exception:
+        pass
+    return fds
+
+
 def snapshot() -> Snapshot:
-    return Snapshot(_open_fds(),
+    return Snapshot(_open_fds() - _global_fds(),
                     {t.ident for t in threading.enumerate() if t.ident is not None},
                     {p.pid for p in multiprocessing.active_children() if p.pid})
 
@@ -671,17 +692,43 @@ def _socket_for(fd: int) -> socket.socket | None:
     return None
 
 
-def _where_created(obj: Any) -> str:
-    import tracemalloc
+_SOCKET_SITES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    tb = tracemalloc.get_object_traceback(obj) if tracemalloc.is_tracing() else None
-    if tb is None:
+
+def _learner_site(frame: FrameType | None) -> tuple[str, int, str] | None:
+    while frame is not None and not _is_learner(frame):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name
+
+
+class socket_sites:  # noqa: N801 - used as a context manager, like a function
+    """While active, every ``socket.socket`` remembers the learner's line that made it.
+
+    (tracemalloc would know too, but slows every allocation fifty-fold.)
+    """
+
+    def __enter__(self) -> None:
+        self._original = original = socket.socket.__init__
+
+        def __init__(sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+            original(sock, *args, **kwargs)
+            site = _learner_site(sys._getframe(1))
+            if site is not None:
+                _SOCKET_SITES[sock] = site
+
+        socket.socket.__init__ = __init__  # type: ignore[method-assign]
+
+    def __exit__(self, *exc: Any) -> None:
+        socket.socket.__init__ = self._original  # type: ignore[method-assign]
+
+
+def _where_created(obj: Any) -> str:
+    site = _SOCKET_SITES.get(obj) if isinstance(obj, socket.socket) else None
+    if site is None:
         return ""
-    for frame in reversed(tb):  # most recent call first
-        if is_learner_file(frame.filename):
-            line = source_line(frame.filename, frame.lineno)
-            return f", created at line {frame.lineno}: `{line}`"
-    return ""
+    return f", created at line {site[1]} (in {site[2]}): `{source_line(site[0], site[1])}`"
 
 
 def describe_fd(fd: int) -> str:
@@ -742,7 +789,7 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
         threads = {i for i in after.threads - before.threads
                    if _alive_thread(i)}
         procs = after.processes - before.processes
-        fds = after.fds - before.fds
+        fds = after.fds - before.fds - _global_fds()
         if not (threads or procs or fds) or time.monotonic() > deadline:
             break
         time.sleep(0.02)
@@ -810,14 +857,32 @@ def loop_leftovers(loop: Any) -> list[str]:
         tasks = []
     for task in tasks:
         if _learner_made(task):
-            found.append(f"a task is still pending: {task_location(task)}")
+            made = _CREATED.get(task)
+            origin = ""
+            if made:
+                origin = (f", created at line {made[1]} (in {made[2]}): "
+                          f"`{source_line(made[0], made[1])}`")
+            found.append(f"a task is still pending: {task_location(task)}{origin}")
     return found
 
 
 def _learner_made(obj: Any) -> bool:
-    """Created while the learner's code was on the stack (debug mode records it)."""
+    """Created while the learner's code was on the stack, or running the learner's code.
+
+    Tasks are recorded by ``LoopWatch.task_created``; in debug mode handles carry
+    the stack that made them; otherwise a handle counts as the learner's when its
+    callback is a function the learner wrote.
+    """
+    if obj in _CREATED:
+        return True
     tb = getattr(obj, "_source_traceback", None)
-    return bool(tb) and any(is_learner_file(frame.filename) for frame in tb)
+    if tb:
+        return any(is_learner_file(frame.filename) for frame in tb)
+    callback = getattr(obj, "_callback", None)
+    callback = getattr(callback, "func", callback)  # functools.partial
+    code = getattr(callback, "__code__", None) or getattr(
+        getattr(callback, "__func__", None), "__code__", None)
+    return code is not None and is_learner_file(code.co_filename)
 
 
 def _callback_name(handle: Any) -> str:
