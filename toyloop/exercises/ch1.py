@@ -161,6 +161,45 @@ def case_rr_returns_in_argument_order(fn: Any) -> None:
         "generator's position, not in the order they finished")
 
 
+def _yields_none(n: int) -> Generator:
+    for _ in range(n):
+        yield None  # a bare `yield`: "let the others run", not "I am done"
+    return "quiet done"
+
+
+def case_rr_yielded_none_is_a_value(fn: Any) -> None:
+    """a generator that yields None keeps its turns (None is a value, not the end)"""
+    yielded, returned = _call_round_robin(fn, _yields_none(2), _counter("b", 2))
+    expected = [None, "b0", None, "b1"]
+    assert yielded == expected and returned == ["quiet done", "b done"], (
+        f"with a generator that yields None twice, got yielded {yielded} and returned "
+        f"{returned}; expected {expected} and ['quiet done', 'b done']. A bare `yield` "
+        "gives None: that is a value like any other. Only StopIteration means a generator "
+        "has finished")
+
+
+class _Broken(Exception):
+    """raised by the checker's failing generator"""
+
+
+def _fails_after(n: int) -> Generator:
+    for i in range(n):
+        yield f"f{i}"
+    raise _Broken("the generator failed")
+
+
+def case_rr_exception_propagates(fn: Any) -> None:
+    """a generator that raises: the exception reaches round_robin's caller"""
+    try:
+        out = fn(_counter("a", 3), _fails_after(1))
+    except _Broken:
+        return
+    raise AssertionError(
+        f"a generator raised an exception on its second turn, but round_robin returned "
+        f"{out!r}: it swallowed the error. Catch only StopIteration (the normal end); let "
+        "every other exception reach the caller, as a loop reports a failing task")
+
+
 def case_rr_no_generators(fn: Any) -> None:
     """no generators at all: two empty lists"""
     assert _call_round_robin(fn) == ([], []), "round_robin() should return ([], [])"
@@ -169,7 +208,8 @@ def case_rr_no_generators(fn: Any) -> None:
 round_robin_exercise = Exercise(
     "round_robin",
     cases=[case_rr_one_generator, case_rr_take_turns, case_rr_lazy, case_rr_unequal,
-           case_rr_returns_in_argument_order, case_rr_no_generators],
+           case_rr_returns_in_argument_order, case_rr_no_generators,
+           case_rr_yielded_none_is_a_value, case_rr_exception_propagates],
     hint=[
         "Keep a list of (position, generator) pairs still running. Each round, call next() "
         "once on each and append the value to `yielded`.",
@@ -524,11 +564,37 @@ def case_event_wakes_once(cls: Any) -> None:
         "set event do nothing")
 
 
+def case_event_instances_independent(cls: Any) -> None:
+    """two events are independent: setting one wakes only its own waiters"""
+    s = new_scheduler()
+    first, second = cls(), cls()
+    log: list = []
+
+    def main():
+        s.create_task(_waiter(s, first, "on first", log))
+        s.create_task(_waiter(s, second, "on second", log))
+        yield from sleep(1)
+        second.set()
+        yield from sleep(1)
+        woke = [entry[0] for entry in log]
+        first.set()
+        yield from sleep(1)
+        return woke
+
+    woke = drive(s, main())
+    assert woke == ["on second"], (
+        f"two Event objects; after the second one's set(), these waiters had resumed: {woke}, "
+        "expected only ['on second']. Every Event needs its own list of waiters: create it "
+        "in __init__ (self._waiters = []), not as a class attribute that every instance "
+        "shares" + ("" if not first.is_set() or not woke else ""))
+    assert first.is_set() and second.is_set(), "both events should be set by now"
+
+
 event_exercise = Exercise(
     "Event",
     cases=[case_event_already_set, case_event_wakes_a_waiter,
            case_event_set_does_not_run_waiters_inline, case_event_wakes_everyone,
-           case_event_no_busy_wait, case_event_wakes_once],
+           case_event_no_busy_wait, case_event_wakes_once, case_event_instances_independent],
     hint=[
         "Keep a flag and a list of waiting tasks. wait() returns True at once if the flag is "
         "set; otherwise it parks the task by yielding a function that stores it.",

@@ -169,6 +169,20 @@ def case_sleep_zero_yields(fn: Any) -> None:
         "early for a zero delay), so the others get a turn")
 
 
+def case_sleep_zero_result(fn: Any) -> None:
+    """sleep(0, result) and sleep(-1, result) return the result too"""
+    run = _Run()
+
+    async def main():
+        return await run.coro(fn(0, "zero")), await run.coro(fn(-1, "negative"))
+
+    got = run(main)
+    assert got == ("zero", "negative"), (
+        f"sleep(0, 'zero') and sleep(-1, 'negative') returned {got!r}: even with nothing to "
+        "wait for, sleep returns its `result` argument (a shortcut for a zero delay must "
+        "return it too)")
+
+
 def case_sleep_cancel(fn: Any) -> None:
     """cancelling a sleeping task stops it at once and removes its timer"""
     run = _Run()
@@ -226,7 +240,7 @@ def case_sleep_no_leftover_timer(fn: Any) -> None:
 sleep_exercise = Exercise(
     "sleep",
     cases=[case_sleep_time_and_result, case_sleep_order, case_sleep_zero_yields,
-           case_sleep_cancel, case_sleep_no_leftover_timer],
+           case_sleep_zero_result, case_sleep_cancel, case_sleep_no_leftover_timer],
     hint=[
         "loop = asyncio.get_running_loop(); make a future with loop.create_future(), and "
         "arrange for a timer (loop.call_later) to set its result; then await the future.",
@@ -255,7 +269,9 @@ async def gather(*aws):
 
     def child_done(child):
         nonlocal remaining
-        if outer.done():
+        if outer.done():  # a later failure: mark it retrieved, gather reported the first
+            if not child.cancelled():
+                child.exception()
             return
         if child.cancelled():
             outer.set_exception(CancelledError())
@@ -368,6 +384,69 @@ def case_gather_first_exception(fn: Any) -> None:
         "as that child failed, without waiting for the others")
 
 
+def case_gather_two_failures(fn: Any) -> None:
+    """two children fail: the first error is raised, the second is not an error of gather's"""
+    run = _Run(leaks=False)
+
+    async def main():
+        try:
+            await fn(run.coro(_fail_after(1, ValueError("first"))),
+                     run.coro(_fail_after(2, KeyError("second"))))
+        except (ValueError, KeyError) as exc:
+            caught = exc
+        else:
+            caught = None
+        await _sleep_ref(5)  # the second child fails meanwhile
+        return caught
+
+    caught = run(main)
+    errors = run.error_messages()
+    if any("InvalidStateError" in e for e in errors):
+        raise AssertionError(
+            "when the second child failed, gather's done callback called set_exception() on "
+            "the outer future that the first failure had already completed, and the loop "
+            f"logged InvalidStateError ({errors[0]}). In the callback, return early if "
+            "outer.done() (and call child.exception() first, so the second error counts as "
+            "retrieved)")
+    assert isinstance(caught, ValueError), (
+        f"two children failed, ValueError at t=1 and KeyError at t=2; gather raised "
+        f"{caught!r}: raise the first failure, as soon as it happens")
+    assert not errors, f"the loop reported errors after gather failed: {errors}"
+
+
+def case_gather_child_cancelled(fn: Any) -> None:
+    """a child cancelled by someone else: gather raises CancelledError instead of hanging"""
+    run = _Run(leaks=False)
+
+    async def main():
+        loop = _loop()
+        victim = loop.create_task(run.coro(_value_after(10, "never")))
+        loop.call_later(1, victim.cancel)  # someone else cancels one child
+        try:
+            got = await fn(victim, run.coro(_value_after(2, "other")))
+        except CancelledError:
+            return "CancelledError", loop.time()
+        return got, loop.time()
+
+    try:
+        what, when = run(main)
+    except AssertionError as error:
+        if "went idle" not in str(error) and "iterations" not in str(error):
+            raise
+        what = when = None
+    errors = run.error_messages()
+    if what is None or any("CancelledError" in e for e in errors):
+        raise AssertionError(
+            "one child was cancelled by someone else, and gather never finished"
+            + (f" (the loop logged: {errors[0]})" if errors else "")
+            + ". On a cancelled child, child.exception() and child.result() raise "
+            "CancelledError inside your done callback. Check child.cancelled() first, "
+            "and then fail gather with CancelledError, as asyncio's gather does")
+    assert what == "CancelledError", (
+        f"one child was cancelled by someone else at t=1, and gather returned {what!r}: "
+        "it should raise CancelledError (asyncio's gather does)")
+
+
 def case_gather_empty(fn: Any) -> None:
     """gather() with no arguments returns []"""
     run = _Run()
@@ -410,7 +489,8 @@ def case_gather_cancel(fn: Any) -> None:
 gather_exercise = Exercise(
     "gather",
     cases=[case_gather_order, case_gather_concurrent, case_gather_accepts_futures,
-           case_gather_first_exception, case_gather_empty, case_gather_cancel],
+           case_gather_first_exception, case_gather_empty, case_gather_cancel,
+           case_gather_two_failures, case_gather_child_cancelled],
     hint=[
         "Turn every argument into a future first: ensure_future(aw) wraps a coroutine in a "
         "Task (which starts it) and returns futures unchanged. Awaiting them one by one "
@@ -543,15 +623,19 @@ def case_wf_exception(fn: Any) -> None:
         try:
             await fn(run.coro(_fail_after(1, KeyError("inner"))), 5)
         except KeyError as exc:
-            return exc
+            return exc, _live_timers(_loop())
         except BaseException as exc:  # noqa: B036 - reported below
-            return exc
-        return None
+            return exc, []
+        return None, []
 
-    exc = run(main)
+    exc, timers = run(main)
     assert isinstance(exc, KeyError), (
         f"the child raised KeyError('inner'); wait_for gave {exc!r}. Let the child's "
         "exception through: return fut.result(), which raises it")
+    assert not timers, (
+        "the child failed with KeyError and wait_for passed it on, but the timeout's timer "
+        f"stayed scheduled ({timers}). Cancel the timer however wait_for ends: in a "
+        "`finally` block")
 
 
 def case_wf_timer_cancelled(fn: Any) -> None:
@@ -590,6 +674,29 @@ def case_wf_caller_cancelled(fn: Any) -> None:
         f"events: {log}. When the task running wait_for is cancelled, cancel the child too")
 
 
+def case_wf_task_and_future(fn: Any) -> None:
+    """wait_for accepts a Task or a Future as well as a coroutine"""
+    run = _Run()
+
+    async def main():
+        loop = _loop()
+        task = loop.create_task(run.coro(_value_after(1, "task")))
+        fut = loop.create_future()
+        loop.call_later(1, fut.set_result, "future")
+        return await fn(task, 5), await fn(fut, 5)
+
+    try:
+        got = run(main)
+    except TypeError as error:
+        raise AssertionError(
+            f"wait_for(task, 5) raised TypeError: {error}. create_task() takes only "
+            "coroutines: use ensure_future(aw), which wraps a coroutine and leaves tasks "
+            "and futures as they are") from None
+    assert got == ("task", "future"), (
+        f"wait_for(task, 5) and wait_for(future, 5) returned {got!r}, expected "
+        "('task', 'future')")
+
+
 def case_wf_none(fn: Any) -> None:
     """timeout=None waits as long as it takes"""
     run = _Run()
@@ -609,7 +716,8 @@ def case_wf_none(fn: Any) -> None:
 wait_for_exercise = Exercise(
     "wait_for",
     cases=[case_wf_in_time, case_wf_timeout, case_wf_cancels_child, case_wf_exception,
-           case_wf_timer_cancelled, case_wf_caller_cancelled, case_wf_none],
+           case_wf_timer_cancelled, case_wf_caller_cancelled, case_wf_none,
+           case_wf_task_and_future],
     hint=[
         "Make the child a future (ensure_future). You need to wake up on whichever comes "
         "first, the child finishing or the timeout: a `waiter` future that both a "

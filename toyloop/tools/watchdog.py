@@ -783,8 +783,11 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
 
     deadline = time.monotonic() + grace
     # Threads and processes shut down asynchronously: give them a moment.
+    first = True
     while True:
-        gc.collect()
+        if not first:  # only when something looks left over: collecting is slow
+            gc.collect()
+        first = False
         after = snapshot()
         threads = {i for i in after.threads - before.threads
                    if _alive_thread(i)}

@@ -1,0 +1,117 @@
+"""Issue 13's lists, as tests: wrong answers the checkers used to accept, right
+answers they used to reject, and messages that pointed the wrong way.
+
+Each wrong answer is written as a learner would; the test asserts on the words
+that name its mistake.  Blocking answers block for about a second: the budget is
+a quarter of a second, so the margin is wide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from toyloop.exercises import ch0, ch1, ch2
+from toyloop.tools.checker import CORRECT, INCORRECT
+
+# -- chapter 0: the warm-up ---------------------------------------------------------------
+
+
+async def warm_constant(x):
+    await asyncio.sleep(1)
+    return 42
+
+
+async def warm_time_sleep(x):
+    time.sleep(1)
+    return 2 * x
+
+
+async def warm_ten_tenths(x):
+    for _ in range(10):
+        await asyncio.sleep(0.1)  # 0.9999999999999999 s: right all the same
+    return 2 * x
+
+
+# -- chapter 1 -------------------------------------------------------------------------
+
+
+def rr_swallows(*generators):
+    yielded, returned = [], [None] * len(generators)
+    turns = list(enumerate(generators))
+    while turns:
+        still = []
+        for index, gen in turns:
+            try:
+                yielded.append(next(gen))
+            except StopIteration as stop:
+                returned[index] = stop.value
+            except Exception:
+                pass  # a broken generator is dropped
+            else:
+                still.append((index, gen))
+        turns = still
+    return yielded, returned
+
+
+def rr_none_ends(*generators):
+    yielded, returned = [], [None] * len(generators)
+    turns = list(enumerate(generators))
+    while turns:
+        still = []
+        for index, gen in turns:
+            try:
+                value = next(gen)
+            except StopIteration as stop:
+                returned[index] = stop.value
+                continue
+            if value is None:  # "nothing more from this one"
+                continue
+            yielded.append(value)
+            still.append((index, gen))
+        turns = still
+    return yielded, returned
+
+
+class EventSharedWaiters:
+    _waiters: list = []  # one list for every Event
+
+    def __init__(self):
+        self._flag = False
+
+    def is_set(self):
+        return self._flag
+
+    def set(self):
+        if self._flag:
+            return
+        self._flag = True
+        for task in self._waiters:
+            task.loop.call_soon(task.step)
+        self._waiters.clear()
+
+    def wait(self):
+        if not self._flag:
+            yield self._waiters.append
+        return True
+
+
+CASES = [
+    # (exercise, answer, expected status, words the message must contain)
+    (ch0.warm_up, warm_constant, INCORRECT, "not a constant"),
+    (ch0.warm_up, warm_time_sleep, INCORRECT, "`time.sleep(...)`"),
+    (ch0.warm_up, warm_ten_tenths, CORRECT, ""),
+    (ch1.round_robin_exercise, rr_swallows, INCORRECT, "swallowed the error"),
+    (ch1.round_robin_exercise, rr_none_ends, INCORRECT, "None is a value"),
+    (ch1.event_exercise, EventSharedWaiters, INCORRECT, "not as a class attribute"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer", "status", "words"), CASES,
+                         ids=[f"{c[0].name}-{c[1].__name__}" for c in CASES])
+def test_issue_13_answer(exercise, answer, status, words):
+    result = exercise.run(answer)
+    assert result.status == status, str(result)
+    assert words in str(result), str(result)
