@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from toyloop.exercises import ch0, ch1, ch2
+from toyloop.exercises import ch0, ch1, ch2, ch3
 from toyloop.tools.checker import CORRECT, INCORRECT
 
 # -- chapter 0: the warm-up ---------------------------------------------------------------
@@ -106,6 +106,74 @@ CASES = [
     (ch1.round_robin_exercise, rr_swallows, INCORRECT, "swallowed the error"),
     (ch1.round_robin_exercise, rr_none_ends, INCORRECT, "None is a value"),
     (ch1.event_exercise, EventSharedWaiters, INCORRECT, "not as a class attribute"),
+]
+
+
+# -- chapter 3: sock_sendall -------------------------------------------------------------
+
+
+async def sendall_delegates(loop, sock, data):
+    await loop.sock_sendall(sock, data)
+
+
+async def sendall_no_finally(loop, sock, data):
+    view = memoryview(data)
+    sent = 0
+    done = loop.create_future()
+
+    def on_writable():
+        nonlocal sent
+        try:
+            sent += sock.send(view[sent:])
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            loop.remove_writer(sock)
+            done.set_exception(exc)
+            return
+        if sent == len(view):
+            loop.remove_writer(sock)
+            done.set_result(None)
+
+    loop.add_writer(sock, on_writable)
+    await done  # cancelled here: the writer stays
+
+
+async def sendall_swallows_oserror(loop, sock, data):
+    view = memoryview(data)
+    sent = 0
+    done = loop.create_future()
+
+    def on_writable():
+        nonlocal sent
+        try:
+            sent += sock.send(view[sent:])
+        except OSError:
+            return  # try again later
+        if sent == len(view):
+            loop.remove_writer(sock)
+            done.set_result(None)
+
+    loop.add_writer(sock, on_writable)
+    try:
+        await done
+    finally:
+        loop.remove_writer(sock)
+
+
+def blocking_sendall(loop, sock, data):
+    async def run():
+        sock.setblocking(True)
+        sock.sendall(data)
+        sock.setblocking(False)
+    return run()
+
+
+CASES += [
+    (ch3.sendall_exercise, sendall_delegates, INCORRECT, "this exercise is to build it"),
+    (ch3.sendall_exercise, sendall_no_finally, INCORRECT, "Remove the writer in a `finally:`"),
+    (ch3.sendall_exercise, sendall_swallows_oserror, INCORRECT, "your code swallowed it"),
+    (ch3.sendall_exercise, blocking_sendall, INCORRECT, "blocked the loop"),
 ]
 
 

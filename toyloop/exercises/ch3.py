@@ -26,7 +26,7 @@ import threading
 import time
 from typing import Any
 
-from toyloop.ch2_futures import sleep, wait_for
+from toyloop.ch2_futures import CancelledError, sleep, wait_for
 from toyloop.ch3_selectors import SelectorLoop
 from toyloop.clock import MonotonicClock, VirtualClock
 from toyloop.tools.checker import Exercise, run_in_loop
@@ -40,7 +40,7 @@ __all__ = [
 
 
 def _run(main: Any, *, real_time: bool = False, errors: list | None = None,
-         autojump: float = 0.05) -> Any:
+         autojump: float = 0.05, loop_factory: Any = SelectorLoop) -> Any:
     """Run ``main(loop)`` on a fresh SelectorLoop (virtual time unless ``real_time``).
 
     With virtual time, the loop really waits up to ``autojump`` seconds for a socket
@@ -50,7 +50,7 @@ def _run(main: Any, *, real_time: bool = False, errors: list | None = None,
         return await main(asyncio.get_running_loop())
 
     clock = MonotonicClock() if real_time else VirtualClock(autojump_threshold=autojump)
-    return run_in_loop(with_loop, loop_factory=SelectorLoop, clock=clock, errors=errors)
+    return run_in_loop(with_loop, loop_factory=loop_factory, clock=clock, errors=errors)
 
 
 def _pair(sndbuf: int | None = None) -> tuple[socket.socket, socket.socket]:
@@ -135,7 +135,7 @@ def case_small_payload(candidate):
             result = await candidate(loop, a, b"hello, world")
             return result, await wait_for(loop.sock_recv(b, 100), 1.0)
 
-        result, got = _run(main)
+        result, got = _run(main, loop_factory=_NoSockSendallLoop)
         assert got == b"hello, world", f"the peer received {got!r}, expected b'hello, world'"
         assert result is None, f"sock_sendall should return None, like asyncio's; got {result!r}"
 
@@ -151,7 +151,7 @@ def case_partial_sends(candidate):
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 30)
 
-        got = _run(main)
+        got = _run(main, loop_factory=_NoSockSendallLoop)
         if got != payload:
             if len(got) < len(payload):
                 detail = (f"only {len(got)} of {len(payload)} bytes arrived: a send() "
@@ -172,6 +172,7 @@ class _CountingSocket:
     def __init__(self, sock):
         self._sock = sock
         self.refused = 0
+        self.errors: list[OSError] = []  # what send() raised besides BlockingIOError
 
     def fileno(self):
         return self._sock.fileno()
@@ -185,6 +186,19 @@ class _CountingSocket:
         except BlockingIOError:
             self.refused += 1
             raise
+        except OSError as exc:
+            self.errors.append(exc)
+            raise
+
+
+class _NoSockSendallLoop(SelectorLoop):
+    """The loop for this exercise: its own sock_sendall is what the learner builds."""
+
+    async def sock_sendall(self, sock, data):
+        raise AssertionError(
+            "your sock_sendall called the loop's own loop.sock_sendall(): this exercise is "
+            "to build it. Use sock.send(...) for what the kernel takes now, and "
+            "loop.add_writer(sock, callback) to send the rest when the socket is writable")
 
 
 def case_no_busy_wait(candidate):
@@ -199,7 +213,7 @@ def case_no_busy_wait(candidate):
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 30)
 
-        got = _run(main)
+        got = _run(main, loop_factory=_NoSockSendallLoop)
         assert got == payload, f"{len(got)} of {len(payload)} bytes arrived"
         assert counting.refused <= 5, (
             f"send() raised BlockingIOError {counting.refused} times: your code retries "
@@ -220,7 +234,7 @@ def case_no_writer_left(candidate):
             await wait_for(reader, 30)
             return registered
 
-        registered = _run(main)
+        registered = _run(main, loop_factory=_NoSockSendallLoop)
         assert not registered, ("the socket is still registered as a writer after "
                                 "sock_sendall returned: call loop.remove_writer(sock) once "
                                 "the last byte is sent, or the loop keeps calling your "
@@ -232,10 +246,12 @@ def case_peer_closed(candidate):
     a, b = _pair(sndbuf=4096)
     payload = b"x" * 1_000_000
 
+    counting = _CountingSocket(a)
+
     async def main(loop):
         loop.call_later(0.1, b.close)  # the reader leaves without reading
         try:
-            await wait_for(candidate(loop, a, payload), 5.0)
+            await wait_for(candidate(loop, counting, payload), 5.0)
         except TimeoutError:
             return "hung"
         except OSError as exc:
@@ -243,7 +259,22 @@ def case_peer_closed(candidate):
         return None
 
     with a, b:
-        outcome = _run(main)
+        try:
+            outcome = _run(main, loop_factory=_NoSockSendallLoop)
+        except AssertionError:
+            if not counting.errors:
+                raise
+            outcome = "swallowed"
+    if counting.errors and outcome in ("hung", "swallowed", None):
+        error = counting.errors[0]
+        raise AssertionError(
+            f"the peer closed, so send() raised {type(error).__name__}: {error}, and your "
+            "code swallowed it: "
+            + ("sock_sendall returned normally" if outcome is None else
+               "the writer stayed registered, so the loop kept calling it (or the caller "
+               "waited forever)")
+            + ". Catch only BlockingIOError in the writer callback; pass any other OSError "
+            "to the future (future.set_exception(exc)) and remove the writer")
     assert outcome != "hung", ("sock_sendall never finished after the peer closed: when "
                                "send() raises an error other than BlockingIOError, pass it "
                                "to the future (set_exception) so the caller sees it")
@@ -252,10 +283,36 @@ def case_peer_closed(candidate):
                                  "the caller, not be swallowed")
 
 
+def case_cancelled_mid_send(candidate):
+    """cancelled in the middle of a send: the writer is removed"""
+    a, b = _pair(sndbuf=4096)
+    payload = b"z" * 2_000_000  # far more than the buffers hold: the reader never reads
+
+    async def main(loop):
+        sender = loop.create_task(candidate(loop, a, payload))
+        await sleep(0.5)
+        sender.cancel()
+        try:
+            await sender
+        except CancelledError:
+            pass
+        await sleep(0)
+        return a.fileno() in loop._selector.get_map(), sender.cancelled()
+
+    with a, b:
+        registered, cancelled = _run(main, loop_factory=_NoSockSendallLoop)
+    assert not registered, (
+        "the task running sock_sendall was cancelled while it waited for the socket to "
+        "become writable, and the writer stayed registered: the loop would keep calling "
+        "your callback for a send nobody waits for. Remove the writer in a `finally:` "
+        "around the await, so it goes also when the task is cancelled")
+    assert cancelled, "the cancelled task should end cancelled (let CancelledError out)"
+
+
 sendall_exercise = Exercise(
     "sock_sendall",
     cases=[case_small_payload, case_partial_sends, case_no_busy_wait, case_no_writer_left,
-           case_peer_closed],
+           case_peer_closed, case_cancelled_mid_send],
     hint=[
         "Try sock.send(data) first. It returns how many bytes the kernel took, which can "
         "be fewer than len(data); if it raises BlockingIOError, it took none.",
