@@ -177,6 +177,56 @@ CASES += [
 ]
 
 
+# -- chapter 3: the chat server ---------------------------------------------------------
+
+
+async def chat_plain_send(loop, listener):
+    clients = set()
+
+    async def serve(conn):
+        clients.add(conn)
+        try:
+            while data := await loop.sock_recv(conn, 4096):
+                for other in list(clients):
+                    if other is not conn:
+                        try:
+                            other.send(data)  # no partial sends handled
+                        except OSError:
+                            clients.discard(other)
+        finally:
+            clients.discard(conn)
+            conn.close()
+
+    while True:
+        conn, _ = await loop.sock_accept(listener)
+        loop.create_task(serve(conn))
+
+
+async def chat_never_closes(loop, listener):
+    clients = set()
+
+    async def serve(conn):
+        clients.add(conn)
+        while data := await loop.sock_recv(conn, 4096):
+            for other in list(clients):
+                if other is not conn:
+                    try:
+                        await loop.sock_sendall(other, data)
+                    except OSError:
+                        clients.discard(other)
+        clients.discard(conn)  # forgotten, never closed
+
+    while True:
+        conn, _ = await loop.sock_accept(listener)
+        loop.create_task(serve(conn))
+
+
+CASES += [
+    (ch3.chat_exercise, chat_plain_send, INCORRECT, "sends can be partial"),
+    (ch3.chat_exercise, chat_never_closes, INCORRECT, "never closed"),
+]
+
+
 @pytest.mark.parametrize(("exercise", "answer", "status", "words"), CASES,
                          ids=[f"{c[0].name}-{c[1].__name__}" for c in CASES])
 def test_issue_13_answer(exercise, answer, status, words):

@@ -516,10 +516,67 @@ def case_chat_many_messages(candidate):
     _chat_case(candidate, scenario)
 
 
+def case_chat_closes_departed(candidate):
+    """a client that leaves gets its connection closed by the server"""
+    async def scenario(room):
+        for name in ("alice", "bob", "dave"):
+            await room.join(name)
+        room.clients["dave"].shutdown(socket.SHUT_WR)  # dave says goodbye: EOF
+        await sleep(0.3)
+        await room.say("alice", b"dave left\n")
+        room.check_server_alive()
+        try:
+            got = await wait_for(room.loop.sock_recv(room.clients["dave"], 4096), 1.0)
+        except TimeoutError:
+            got = None
+        except OSError:
+            got = b""
+        assert got == b"", (
+            "dave shut down his side of the connection (the server's sock_recv returned "
+            "b''), but the server never closed its end of his connection"
+            + (f": it even went on sending him messages ({got!r})" if got else "")
+            + ". When sock_recv returns b'', the client has gone: close its socket and "
+            "remove it from the set of clients")
+
+    _chat_case(candidate, scenario)
+
+
+def case_chat_big_message(candidate):
+    """a message of 8 MiB reaches the others whole (sends can be partial)"""
+    payload = bytes(range(256)) * 32768
+
+    async def scenario(room):
+        for name in ("alice", "bob"):
+            await room.join(name)
+        bob = room.clients["bob"]
+        sender = room.loop.create_task(room.loop.sock_sendall(room.clients["alice"],
+                                                              payload))
+        await sleep(0.5)  # bob is slow to read: the server's sends fill his buffers
+        got = b""
+        while len(got) < len(payload):
+            try:
+                chunk = await wait_for(room.loop.sock_recv(bob, 65536), 1.0)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        sender.cancel()
+        room.check_server_alive()
+        assert got == payload, (
+            f"alice sent 8 MiB; bob received {len(got)} bytes"
+            + (" in a different order" if len(got) == len(payload) else "")
+            + ". The kernel takes only what fits in its buffer: sock.send() may send part "
+            "of the data, or raise BlockingIOError. Forward with `await "
+            "loop.sock_sendall(other, data)`, which waits until everything is sent")
+
+    _chat_case(candidate, scenario)
+
+
 chat_exercise = Exercise(
     "chat_server",
     cases=[case_chat_reaches_others, case_chat_not_to_sender, case_chat_client_leaves,
-           case_chat_many_messages],
+           case_chat_many_messages, case_chat_closes_departed, case_chat_big_message],
     hint=[
         "Keep a set of connected client sockets. The main coroutine accepts forever "
         "(await loop.sock_accept(listener)) and starts one task per client with "

@@ -129,12 +129,15 @@ def _is_learner(frame: FrameType) -> bool:
 
 
 def _stack(frame: FrameType | None) -> list[FrameType]:
-    """Innermost first."""
+    """Innermost first, up to the case's own call: its callers are not the case."""
     frames = []
-    while frame is not None:
+    while frame is not None and frame.f_code not in _BOUNDARY:
         frames.append(frame)
         frame = frame.f_back
     return frames
+
+
+_BOUNDARY: set = set()  # code objects that call a case (filled in below)
 
 
 # Starting a worker (a process pool's processes, a thread pool's threads) takes a
@@ -607,13 +610,10 @@ class LoopWatch:
 
     def task_created(self, task: Any) -> None:
         """Remember the learner's line that created the task (cheap: no traceback)."""
-        frame = sys._getframe(1)
-        while frame is not None and not _is_learner(frame):
-            frame = frame.f_back
-        if frame is not None:
+        site = _learner_site(sys._getframe(1))
+        if site is not None:
             try:
-                _CREATED[task] = (frame.f_code.co_filename, frame.f_lineno,
-                                  frame.f_code.co_name)
+                _CREATED[task] = site
             except TypeError:  # not weak-referenceable
                 pass
 
@@ -696,11 +696,10 @@ _SOCKET_SITES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _learner_site(frame: FrameType | None) -> tuple[str, int, str] | None:
-    while frame is not None and not _is_learner(frame):
-        frame = frame.f_back
-    if frame is None:
-        return None
-    return frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name
+    for f in _stack(frame):
+        if _is_learner(f):
+            return f.f_code.co_filename, f.f_lineno, f.f_code.co_name
+    return None
 
 
 class socket_sites:  # noqa: N801 - used as a context manager, like a function
@@ -943,3 +942,6 @@ def run_guarded(fn: Callable[..., Any], timeout: float | None, *args: Any,
             error.message = guard.timeout_message(getattr(stop, "pending", None))
             raise error from None
         raise
+
+
+_BOUNDARY.add(run_guarded.__code__)
