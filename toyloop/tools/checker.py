@@ -61,8 +61,10 @@ from toyloop.tools.watchdog import (
     CaseGuard,
     CaseTimeout,
     LoopBlocked,
+    LoopIdle,
     LoopStopped,
     LoopWatch,
+    busy_pool_worker,
     collect_unclosed,
     current_guard,
     leak_report,
@@ -183,11 +185,13 @@ class IterationLimit:
     """
 
     def __init__(self, loop: Any, max_iterations: int = 10_000,
-                 detect_idle: bool = True) -> None:
+                 detect_idle: bool = True, watch: LoopWatch | None = None) -> None:
         self.loop = loop
         self.max_iterations = max_iterations
         self.detect_idle = detect_idle
         self.iterations = 0
+        self.watch = watch
+        self._threads_before = {t.ident for t in threading.enumerate()}
 
     def before_run_once(self) -> None:
         self.iterations += 1
@@ -196,7 +200,25 @@ class IterationLimit:
 
     def before_select(self, timeout: float | None) -> None:
         if timeout is None and self.detect_idle and not self._could_be_woken():
+            if self.watch is not None and self._other_threads():
+                # A thread the learner started (their own executor, say) may still
+                # wake the loop: let it wait, but only for the watchdog's IDLE_GRACE.
+                self.watch.idle_wait()
+                return
             raise LoopStuck(IDLE_MESSAGE)
+
+    def _other_threads(self) -> bool:
+        """Could a thread still wake the loop?  New ones might; idle pool workers won't."""
+        frames = sys._current_frames()
+        me = threading.get_ident()
+        for t in threading.enumerate():
+            if t.ident == me or not t.is_alive() or t.name.startswith("toyloop-checker"):
+                continue
+            if t.ident not in self._threads_before:
+                return True
+            if busy_pool_worker(frames.get(t.ident), t):
+                return True
+        return False
 
     def _could_be_woken(self) -> bool:
         loop = self.loop
@@ -205,6 +227,11 @@ class IterationLimit:
             return False
         if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
             return True
+        try:  # a wake-up already written to the self-pipe (call_soon_threadsafe)
+            if selector.select(0.05):  # waits only when about to call it idle
+                return True
+        except (OSError, ValueError):
+            pass
         threads_busy = getattr(loop, "_threads_busy", None)
         return bool(threads_busy and threads_busy())
 
@@ -248,7 +275,7 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
     loop.set_exception_handler(lambda _loop, context: caught.append(context))
     watch = LoopWatch(loop, guard)
     loop.add_instrument(watch)
-    loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle))
+    loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle, watch))
     outer_watch, guard.watch = guard.watch, watch
     coro = None
     try:
@@ -257,6 +284,8 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
             result = loop.run_until_complete(coro)
         except LoopStuck as stuck:
             raise AssertionError(str(stuck)) from None
+        except LoopIdle:
+            raise AssertionError(IDLE_MESSAGE) from None
         except LoopStopped as stop:
             if not isinstance(stop, LoopBlocked):
                 stop.pending = [task_location(t) for t in asyncio.all_tasks(loop)

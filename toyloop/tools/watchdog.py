@@ -58,7 +58,8 @@ from types import FrameType
 from typing import Any
 
 __all__ = [
-    "BLOCK_BUDGET", "CaseGuard", "CaseTimeout", "LoopBlocked", "LoopStopped", "LoopWatch",
+    "BLOCK_BUDGET", "CaseGuard", "CaseTimeout", "LoopBlocked", "LoopIdle", "LoopStopped",
+    "LoopWatch",
     "current_guard", "is_learner_file", "leak_report",
 ]
 
@@ -72,6 +73,7 @@ _FORGIVE = 4.0  # runqueue waiting counted up to this many times the CPU time us
 # A handle that has blocked this long is interrupted rather than waited for.
 HOG_LIMIT = float(os.environ.get("TOYLOOP_HOG_LIMIT", "2.0"))
 REFIRE = 0.2
+IDLE_GRACE = 2.0  # how long a loop may wait for a learner's own thread to wake it
 GRACE = 0.3  # after the deadline, how long the loop gets to come back before we raise
 
 
@@ -93,6 +95,10 @@ class LoopStopped(BaseException):
 
 class LoopBlocked(LoopStopped):
     """A handle held the loop's thread longer than the budget."""
+
+
+class LoopIdle(LoopStopped):
+    """The loop waited with nothing to wake it but a thread, and nothing came."""
 
 
 # ---------------------------------------------------------------------------
@@ -466,6 +472,11 @@ class CaseGuard:
                     self._blocked += step
             if sample is not None:
                 self.last_samples = (self.last_samples + [sample])[-50:]
+            watch = self.watch
+            if watch is not None and watch.idle_since is not None and \
+                    now - watch.idle_since > IDLE_GRACE and not watch.idle_expired:
+                watch.idle_expired = True
+                watch.wake()
             with self._lock:
                 hog = self.handle is not None and self._blocked > max(HOG_LIMIT, self.budget)
             if hog and (next_hog is None or now >= next_hog):
@@ -600,6 +611,18 @@ class LoopWatch:
         self.loop = loop
         self.guard = guard
         guard.used_loop = True
+        self.idle_since: float | None = None
+        self.idle_expired = False
+
+    def idle_wait(self) -> None:
+        """The loop is about to wait forever unless a thread wakes it: start the clock."""
+        if self.idle_since is None:
+            self.idle_since = time.monotonic()
+
+    def after_select(self, events: Any) -> None:
+        if self.idle_expired:
+            raise LoopIdle("idle")
+
 
     def _check_stop(self) -> None:
         if self.guard.expired:
@@ -619,6 +642,7 @@ class LoopWatch:
 
     def before_handle(self, handle: Any) -> None:
         self._check_stop()
+        self.idle_since = None  # something woke the loop
         self.guard.handle_begins(handle)
 
     def after_handle(self, handle: Any) -> None:
@@ -791,6 +815,8 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
         threads = {i for i in after.threads - before.threads
                    if _alive_thread(i)}
         procs = after.processes - before.processes
+        if procs and not first:
+            procs -= _live_pool_processes()
         fds = after.fds - before.fds - _global_fds()
         if not (threads or procs or fds) or time.monotonic() > deadline:
             break
@@ -804,8 +830,58 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
 def _alive_thread(ident: int) -> bool:
     for t in threading.enumerate():
         if t.ident == ident:
-            return t.is_alive() and t.name != "toyloop-checker-watchdog"
+            return (t.is_alive() and not t.name.startswith("toyloop-checker")
+                    and not _serves_a_live_pool(t))
     return False
+
+
+def _serves_a_live_pool(thread: threading.Thread) -> bool:
+    """A worker of an executor somebody still holds (a pool kept for reuse is no leak).
+
+    An executor dropped without shutdown() is garbage after a collection, and its
+    workers then leave on their own; a pool that is still referenced meant to stay.
+    """
+    args = getattr(thread, "_args", ())
+    ref = args[0] if args else None
+    if not isinstance(ref, weakref.ref):
+        return False
+    executor = ref()
+    return executor is not None and not getattr(executor, "_shutdown", False)
+
+
+def busy_pool_worker(frame: FrameType | None, thread: threading.Thread | None = None) -> bool:
+    """A thread pool worker running a job, or with jobs queued for it.
+
+    One waiting for work on an empty queue cannot wake a loop.
+    """
+    args = getattr(thread, "_args", ())
+    if len(args) > 1 and hasattr(args[1], "empty") and not args[1].empty():
+        return True  # a job is queued: the worker is about to take it
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    for index, f in enumerate(frames):
+        code = f.f_code
+        if code.co_name == "_worker" and code.co_filename.endswith(
+                os.path.join("concurrent", "futures", "thread.py")):
+            inner = frames[:index]
+            waiting = all(os.path.basename(g.f_code.co_filename) in ("queue.py", "threading.py")
+                          for g in inner)
+            return not waiting
+    return False
+
+
+def _live_pool_processes() -> set[int]:
+    import concurrent.futures
+    import gc
+
+    pids: set[int] = set()
+    for obj in gc.get_objects():
+        if isinstance(obj, concurrent.futures.ProcessPoolExecutor) and \
+                not getattr(obj, "_shutdown_thread", False):
+            pids.update((getattr(obj, "_processes", None) or {}).keys())
+    return pids
 
 
 def collect_unclosed(record: list[warnings.WarningMessage]) -> list[str]:
