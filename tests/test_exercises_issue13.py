@@ -9,11 +9,16 @@ a quarter of a second, so the margin is wide.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
+import functools
+import queue
+import threading
 import time
 
 import pytest
 
-from toyloop.exercises import ch0, ch1, ch2, ch3
+from toyloop.exercises import ch0, ch1, ch2, ch3, ch4
 from toyloop.tools.checker import CORRECT, INCORRECT
 
 # -- chapter 0: the warm-up ---------------------------------------------------------------
@@ -224,6 +229,73 @@ async def chat_never_closes(loop, listener):
 CASES += [
     (ch3.chat_exercise, chat_plain_send, INCORRECT, "sends can be partial"),
     (ch3.chat_exercise, chat_never_closes, INCORRECT, "never closed"),
+]
+
+
+# -- chapter 4 ---------------------------------------------------------------------------
+
+_own_pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="learners-pool")
+
+
+async def to_thread_own_pool(func, /, *args, **kwargs):
+    context = contextvars.copy_context()
+    job = _own_pool.submit(functools.partial(context.run, func, *args, **kwargs))
+    return await asyncio.wrap_future(job)
+
+
+async def collect_join_after(loop, produce, n):
+    items = []
+    done = loop.create_future()
+
+    def receive(item):
+        items.append(item)
+        if len(items) == n:
+            done.set_result(None)
+
+    worker = threading.Thread(target=produce, args=(lambda i: loop.call_soon_threadsafe(
+        receive, i),))
+    worker.start()
+    await done
+    worker.join()  # blocks the loop while the thread tidies up
+    return items
+
+
+async def collect_polls_queue(loop, produce, n):
+    q = queue.Queue()
+    worker = threading.Thread(target=produce, args=(q.put,))
+    worker.start()
+    items = []
+    while len(items) < n:
+        try:
+            items.append(q.get_nowait())
+        except queue.Empty:
+            await asyncio.sleep(0.01)
+    await loop.run_in_executor(None, worker.join)
+    return items
+
+
+async def hash_with_map(loop, paths, executor):
+    return dict(zip(paths, executor.map(ch4.sha256_file, paths)))
+
+
+async def hash_result_on_loop(loop, paths, executor):
+    return {p: executor.submit(ch4.sha256_file, p).result() for p in paths}
+
+
+async def hash_local_helper(loop, paths, executor):
+    def digest(path):  # defined here: a process pool cannot pickle it
+        return ch4.sha256_file(path)
+    futures = [loop.run_in_executor(executor, digest, p) for p in paths]
+    return dict(zip(paths, [await f for f in futures]))
+
+
+CASES += [
+    (ch4.to_thread_exercise, to_thread_own_pool, CORRECT, ""),
+    (ch4.handoff_exercise, collect_join_after, INCORRECT, "`thread.join()`"),
+    (ch4.handoff_exercise, collect_polls_queue, INCORRECT, "your coroutine polls"),
+    (ch4.hash_exercise, hash_with_map, INCORRECT, "`executor.map(...)`"),
+    (ch4.hash_exercise, hash_result_on_loop, INCORRECT, "`Future.result()`"),
+    (ch4.hash_exercise, hash_local_helper, INCORRECT, "could not pickle"),
 ]
 
 

@@ -300,6 +300,14 @@ def case_hash_process_pool(candidate):
             result = _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         except Exception as exc:
             text = f"{type(exc).__name__}: {exc}".lower()
+            if isinstance(exc, concurrent.futures.process.BrokenProcessPool) or \
+                    "attribute" in text and "__main__" in text:
+                raise AssertionError(
+                    f"the process pool broke ({type(exc).__name__}: {exc}): a worker "
+                    "process could not load your job. A new process imports functions by "
+                    "module and name, and a function defined in the notebook (or inside "
+                    "another function) cannot be found there. Pass sha256_file itself "
+                    "(from toyloop.exercises.ch4)") from None
             if "pickl" in text or "local object" in text:  # 3.13 says "Can't get local"
                 raise AssertionError(
                     f"the process pool could not pickle your job ({exc}). A process gets "
@@ -383,7 +391,7 @@ class StrictLoop(ThreadLoop):
         return super().call_at(*args, **kwargs)
 
 
-def _producer(items, loop_ran=None, gap=0.005):
+def _producer(items, loop_ran=None, gap=0.005, tidy=0.1):
     """A ``produce(emit)`` that emits ``items`` and records what went wrong.
 
     After the last item it tidies up for a moment (0.1 s) before returning, so
@@ -405,7 +413,7 @@ def _producer(items, loop_ran=None, gap=0.005):
                     report["abort"]()  # the learner's future will never complete now
                 return
             time.sleep(gap)
-        time.sleep(0.1)
+        time.sleep(tidy)
         report["finished"] = True
 
     return produce, report
@@ -416,11 +424,23 @@ def _resolve(future):
         future.set_result(None)
 
 
-def _handoff_run(candidate, items, *, timer=None):
+class _Iterations:
+    """Instrument: counts the loop's iterations (how often it woke up)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def before_run_once(self):
+        self.count += 1
+
+
+def _handoff_run(candidate, items, *, timer=None, gap=0.005, tidy=0.1, iterations=None):
     loop_ran = threading.Event()
 
     async def main(loop):
         loop.call_later(0.02, loop_ran.set)  # runs only if the loop is free by then
+        if iterations is not None:
+            loop.add_instrument(iterations)
         if timer is not None:
             loop.call_later(timer, lambda: None)  # a far-away timer: select sleeps till then
         start = time.monotonic()
@@ -435,7 +455,7 @@ def _handoff_run(candidate, items, *, timer=None):
             return None
         return task.result(), time.monotonic() - start, threading.get_ident()
 
-    produce, report = _producer(items, loop_ran)
+    produce, report = _producer(items, loop_ran, gap=gap, tidy=tidy)
     # The learner's own thread is invisible to the checker's "idle loop" detector (it
     # knows executor jobs only), so that detector is off: a missed wake-up times out.
     outcome = _run(main, real_time=True, loop_factory=StrictLoop,
@@ -461,8 +481,16 @@ def case_handoff_items(candidate):
 def case_handoff_wakes_loop(candidate):
     """the loop wakes up for each item, even while select waits for a far-off timer"""
     items = ["a", "b", "c"]
-    (result, elapsed, _), _ = _handoff_run(candidate, items, timer=30.0)
+    counter = _Iterations()
+    (result, elapsed, _), _ = _handoff_run(candidate, items, timer=30.0, gap=0.25,
+                                           iterations=counter)
     assert result == items, f"collected {result!r}, expected {items!r}"
+    assert counter.count <= 30, (
+        f"the loop woke up {counter.count} times while the thread emitted 3 items, a "
+        "quarter of a second apart: your coroutine polls (a short asyncio.sleep in a "
+        "loop, checking a queue) instead of being woken. Have the thread wake the loop "
+        "with loop.call_soon_threadsafe(...) for each item, and await a future that the "
+        "last item completes")
     assert elapsed < 2.0, (
         f"the items took {elapsed:.1f} s to arrive although the thread emitted them at "
         "once: the loop slept in select until something else woke it. "
@@ -472,7 +500,7 @@ def case_handoff_wakes_loop(candidate):
 def case_handoff_loop_free(candidate):
     """the loop keeps running while the thread works (no blocking join or sleep)"""
     items = [1, 2, 3]
-    _, report = _handoff_run(candidate, items)
+    _, report = _handoff_run(candidate, items, tidy=0.8)  # a join would block 0.8 s
     assert not report["loop_blocked"], (
         "the loop ran no callback while the thread was producing: something blocked it "
         "(thread.join() or time.sleep on the loop's thread?). Await a future that the "
