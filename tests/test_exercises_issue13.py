@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from toyloop.exercises import ch0, ch1, ch2, ch3, ch4
+from toyloop.exercises import ch0, ch1, ch2, ch3, ch4, ch5
 from toyloop.tools.checker import CORRECT, INCORRECT
 
 # -- chapter 0: the warm-up ---------------------------------------------------------------
@@ -296,6 +296,77 @@ CASES += [
     (ch4.hash_exercise, hash_with_map, INCORRECT, "`executor.map(...)`"),
     (ch4.hash_exercise, hash_result_on_loop, INCORRECT, "`Future.result()`"),
     (ch4.hash_exercise, hash_local_helper, INCORRECT, "could not pickle"),
+]
+
+
+# -- chapter 5 ---------------------------------------------------------------------------
+
+
+class LinesEofReturnsTrue(ch5.LineCollector):
+    """The pattern chapter 5 teaches: close, then return True."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def eof_received(self):
+        super().eof_received()
+        self.transport.close()
+        return True
+
+
+class LinesEmptyAtEof(ch5.LineCollector):
+    def eof_received(self):
+        self.lines.append(bytes(self._buffer))  # even when nothing is left
+        self._buffer.clear()
+
+
+class ProducerCallSoon(ch5.Producer):
+    def connection_made(self, transport):
+        self.transport = transport
+        asyncio.get_running_loop().call_soon(self._write_more)
+
+    def resume_writing(self):
+        self.paused = False
+        asyncio.get_running_loop().call_soon(self._write_more)
+
+
+class ProducerClosesEarly(ch5.Producer):
+    def connection_made(self, transport):
+        self.transport = transport
+        while not self.paused and self.sent < self.total:
+            transport.write(b"p" * self.chunk)
+            self.sent += self.chunk
+        transport.close()  # "close() flushes anyway"
+
+    def _write_more(self):
+        while not self.paused and self.sent < self.total:
+            self.transport.write(b"p" * self.chunk)
+            self.sent += self.chunk
+
+
+async def kv_no_drain(reader, writer, store):
+    while line := await reader.readline():
+        command, _, rest = line.decode().strip().partition(" ")
+        key, _, value = rest.partition(" ")
+        if command == "SET":
+            store[key] = value
+            answer = "OK"
+        elif command == "GET":
+            answer = store.get(key, "NOT_FOUND")
+        elif command == "DEL":
+            answer = "DELETED" if store.pop(key, None) is not None else "NOT_FOUND"
+        else:
+            answer = "ERROR unknown command"
+        writer.write(answer.encode() + b"\n")  # no drain
+    writer.close()
+
+
+CASES += [
+    (ch5.line_exercise, LinesEofReturnsTrue, CORRECT, ""),
+    (ch5.line_exercise, LinesEmptyAtEof, INCORRECT, "only if it is not empty"),
+    (ch5.producer_exercise, ProducerCallSoon, CORRECT, ""),
+    (ch5.producer_exercise, ProducerClosesEarly, INCORRECT, "close it only once"),
+    (ch5.kv_exercise, kv_no_drain, INCORRECT, "await writer.drain()"),
 ]
 
 

@@ -120,13 +120,31 @@ def case_eof(cls: Any) -> None:
     proto.data_received(b"x\ny")
     assert proto.lines == [b"x"], (
         f"after b'x\\ny' lines should be [b'x'] (b'y' may still go on), got {proto.lines!r}")
+    transport = proto.transport if isinstance(getattr(proto, "transport", None),
+                                              _FakeTransport) else None
     keep_open = proto.eof_received()
     assert proto.lines == [b"x", b"y"], (
         f"at EOF the unfinished b'y' is a last line: expected [b'x', b'y'], got "
         f"{proto.lines!r}. eof_received() is where you learn nothing more will come")
-    assert not keep_open, (
-        "eof_received() returned a true value: that keeps the transport half-open, and "
-        "nobody would ever close it. Return None (or False) to let it close")
+    closed = transport.closed if transport is not None else _closed_any(proto)
+    assert not keep_open or closed, (
+        "eof_received() returned a true value and did not close the transport: that keeps "
+        "the connection half-open, and nobody would ever close it. Return None (or False) "
+        "to let the transport close, or close it yourself before returning True")
+
+
+def _closed_any(proto: Any) -> bool:
+    """Did the protocol close the fake transport it was given (under any attribute)?"""
+    return any(isinstance(v, _FakeTransport) and v.closed for v in vars(proto).values())
+
+
+def case_no_empty_line_at_eof(cls: Any) -> None:
+    """a stream that ends with b'\n' has no extra empty line at EOF"""
+    proto = _feed(cls, b"a\nb\n", eof=True)
+    assert proto.lines == [b"a", b"b"], (
+        f"the stream b'a\\nb\\n' then EOF gave {proto.lines!r}, expected [b'a', b'b']. "
+        "It ended with b'\\n', so at EOF nothing is left over: add the rest of the buffer "
+        "as a last line only if it is not empty")
 
 
 def case_real_connection(cls: Any) -> None:
@@ -167,7 +185,8 @@ def case_real_connection(cls: Any) -> None:
 
 line_exercise = Exercise(
     "LineCollector",
-    cases=[case_whole_lines, case_split_lines, case_eof, case_real_connection],
+    cases=[case_whole_lines, case_split_lines, case_eof, case_no_empty_line_at_eof,
+           case_real_connection],
     hint=[
         "data_received(data) gets whatever bytes arrived: half a line, three lines and a "
         "bit. Append them to a bytearray first, then cut complete lines off its front.",
@@ -240,18 +259,34 @@ def case_stops_on_pause(cls: Any) -> None:
     """stops writing when pause_writing() is called"""
     proto = cls(total=1_000_000, chunk=1000)
     transport = _PausingTransport(proto)
-    proto.connection_made(transport)
-    assert transport.writes >= 3, (
-        f"connection_made wrote {transport.writes} time(s) and then stopped, though nobody "
-        "paused it yet: write chunks until pause_writing() is called or all is sent")
-    assert transport.writes_while_paused == 0, (
-        f"you called write() {transport.writes_while_paused} more time(s) after "
-        "pause_writing(): the transport calls it from inside write() when its buffer passes "
-        "the high-water mark, so your write loop must check a 'paused' flag each round")
-    before = transport.writes
-    transport.paused = False
-    proto.resume_writing()
-    assert transport.writes > before, (
+
+    async def settle() -> None:
+        for _ in range(5):  # writes scheduled with call_soon get their turn too
+            await asyncio.sleep(0)
+
+    async def main() -> tuple[int, int]:
+        proto.connection_made(transport)
+        await settle()
+        writes, closed = transport.writes, transport.closed
+        assert writes >= 3, (
+            f"connection_made wrote {writes} time(s) and then stopped, though nobody "
+            "paused it yet: write chunks until pause_writing() is called or all is sent")
+        assert not closed, (
+            "the transport was closed right after connection_made, with most of the data "
+            "still to send: close it only once the last chunk is written")
+        assert transport.writes_while_paused == 0, (
+            f"you called write() {transport.writes_while_paused} more time(s) after "
+            "pause_writing(): the transport calls it from inside write() when its buffer "
+            "passes the high-water mark, so your write loop must check a 'paused' flag "
+            "each round")
+        before = transport.writes
+        transport.paused = False
+        proto.resume_writing()
+        await settle()
+        return before, transport.writes
+
+    before, after = _run(main)
+    assert after > before, (
         "resume_writing() wrote nothing: it is your cue to go on where you stopped")
 
 
@@ -456,9 +491,45 @@ def case_shared_store(handler: Any) -> None:
         f"the shared store holds {store!r}; expected {{'city': 'Lyon'}} (str keys and values)")
 
 
+def case_waits_for_slow_clients(handler: Any) -> None:
+    """a client that does not read: the server waits (drain) instead of buffering"""
+    async def main() -> int:
+        shared = {"big": "x" * 65536}
+        writers: list = []
+
+        async def watched(reader: Any, writer: Any) -> None:
+            writers.append(writer)
+            await handler(reader, writer, store=shared)
+
+        server = await asyncio.start_server(watched, HOST, 0)
+        client = None
+        try:
+            port = server.sockets[0].getsockname()[1]
+            _, client = await asyncio.open_connection(HOST, port)
+            client.write(b"GET big\n" * 300)  # about 19 MiB of answers, never read
+            peak = 0
+            for _ in range(40):
+                await asyncio.sleep(0.01)
+                if writers and writers[0].transport is not None:
+                    peak = max(peak, writers[0].transport.get_write_buffer_size())
+            return peak
+        finally:
+            if client is not None:
+                client.transport.abort()
+            server.close()
+
+    peak = _run(main)
+    assert peak <= 1024 * 1024, (
+        f"a client asked for 19 MiB of answers and read none of them; your server's write "
+        f"buffer grew to {peak / 1e6:.1f} MB. `await writer.drain()` after each write: it "
+        "waits while the buffer is above its high-water mark, so a slow client slows the "
+        "server down instead of filling its memory")
+
+
 kv_exercise = Exercise(
     "handle_kv",
-    cases=[case_direct_call, case_commands, case_pipelined, case_shared_store],
+    cases=[case_direct_call, case_commands, case_pipelined, case_shared_store,
+           case_waits_for_slow_clients],
     hint=[
         "Loop on `line = await reader.readline()`; b'' means the client closed its side: "
         "leave the loop, then writer.close().",
