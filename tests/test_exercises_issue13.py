@@ -9,16 +9,20 @@ a quarter of a second, so the margin is wide.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import collections
 import concurrent.futures
 import contextvars
 import functools
+import heapq
 import queue
 import threading
 import time
 
 import pytest
 
-from toyloop.exercises import ch0, ch1, ch2, ch3, ch4, ch5
+from toyloop.ch2_futures import Handle, TimerHandle
+from toyloop.exercises import ch0, ch1, ch3, ch4, ch5, ch6
 from toyloop.tools.checker import CORRECT, INCORRECT
 
 # -- chapter 0: the warm-up ---------------------------------------------------------------
@@ -275,7 +279,7 @@ async def collect_polls_queue(loop, produce, n):
 
 
 async def hash_with_map(loop, paths, executor):
-    return dict(zip(paths, executor.map(ch4.sha256_file, paths)))
+    return dict(zip(paths, executor.map(ch4.sha256_file, paths), strict=True))
 
 
 async def hash_result_on_loop(loop, paths, executor):
@@ -286,7 +290,7 @@ async def hash_local_helper(loop, paths, executor):
     def digest(path):  # defined here: a process pool cannot pickle it
         return ch4.sha256_file(path)
     futures = [loop.run_in_executor(executor, digest, p) for p in paths]
-    return dict(zip(paths, [await f for f in futures]))
+    return dict(zip(paths, [await f for f in futures], strict=True))
 
 
 CASES += [
@@ -367,6 +371,101 @@ CASES += [
     (ch5.producer_exercise, ProducerCallSoon, CORRECT, ""),
     (ch5.producer_exercise, ProducerClosesEarly, INCORRECT, "close it only once"),
     (ch5.kv_exercise, kv_no_drain, INCORRECT, "await writer.drain()"),
+]
+
+
+# -- chapter 6 ---------------------------------------------------------------------------
+
+
+def call_soon_extend(self, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    handle = Handle(callback, args, self, context)
+    self._ready.extend((handle,))  # O(1): one element
+    return handle
+
+
+def call_soon_iadd(self, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    handle = Handle(callback, args, self, context)
+    self._ready += [handle]
+    return handle
+
+
+def call_soon_rebuild(self, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    handle = Handle(callback, args, self, context)
+    self._ready = collections.deque([*self._ready, handle])
+    return handle
+
+
+def call_soon_checks_duplicates(self, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    handle = Handle(callback, args, self, context)
+    if handle not in self._ready:
+        self._ready.append(handle)
+    return handle
+
+
+def call_at_as_delay(self, when, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    timer = TimerHandle(self.time() + when, callback, args, self, context)
+    heapq.heappush(self._scheduled, (timer.when(), self._timer_seq(), timer))
+    timer._scheduled = True
+    return timer
+
+
+def call_at_heapify(self, when, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    timer = TimerHandle(when, callback, args, self, context)
+    self._scheduled.append((when, self._timer_seq(), timer))
+    heapq.heapify(self._scheduled)
+    timer._scheduled = True
+    return timer
+
+
+def call_at_sorted(self, when, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    timer = TimerHandle(when, callback, args, self, context)
+    self._scheduled[:] = sorted(self._scheduled + [(when, self._timer_seq(), timer)])
+    timer._scheduled = True
+    return timer
+
+
+def call_at_insort(self, when, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    timer = TimerHandle(when, callback, args, self, context)
+    bisect.insort(self._scheduled, (when, self._timer_seq(), timer))
+    timer._scheduled = True
+    return timer
+
+
+def call_at_no_seq(self, when, callback, *args, context=None):
+    if self._closed:
+        raise RuntimeError("Event loop is closed")
+    timer = TimerHandle(when, callback, args, self, context)
+    heapq.heappush(self._scheduled, (when, timer))
+    timer._scheduled = True
+    return timer
+
+
+CASES += [
+    (ch6.call_soon_exercise, call_soon_extend, CORRECT, ""),
+    (ch6.call_soon_exercise, call_soon_iadd, CORRECT, ""),
+    (ch6.call_soon_exercise, call_soon_rebuild, INCORRECT, "builds a new queue"),
+    (ch6.call_soon_exercise, call_soon_checks_duplicates, INCORRECT, "grows with the queue"),
+    (ch6.call_at_exercise, call_at_as_delay, INCORRECT, "treats `when` as a delay"),
+    (ch6.call_at_exercise, call_at_heapify, INCORRECT, "grows with the number of timers"),
+    (ch6.call_at_exercise, call_at_sorted, INCORRECT, "grows with the number of timers"),
+    (ch6.call_at_exercise, call_at_insort, INCORRECT, "grows with the number of timers"),
+    (ch6.call_at_exercise, call_at_no_seq, INCORRECT, "(when, seq, timer)"),
 ]
 
 

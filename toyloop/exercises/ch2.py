@@ -429,11 +429,11 @@ def case_gather_child_cancelled(fn: Any) -> None:
         return got, loop.time()
 
     try:
-        what, when = run(main)
+        what, _when = run(main)
     except AssertionError as error:
         if "went idle" not in str(error) and "iterations" not in str(error):
             raise
-        what = when = None
+        what = None
     errors = run.error_messages()
     if what is None or any("CancelledError" in e for e in errors):
         raise AssertionError(
