@@ -16,6 +16,7 @@ import contextvars
 import functools
 import heapq
 import queue
+import socket
 import threading
 import time
 
@@ -466,6 +467,62 @@ CASES += [
     (ch6.call_at_exercise, call_at_sorted, INCORRECT, "grows with the number of timers"),
     (ch6.call_at_exercise, call_at_insort, INCORRECT, "grows with the number of timers"),
     (ch6.call_at_exercise, call_at_no_seq, INCORRECT, "(when, seq, timer)"),
+]
+
+
+# -- chapter 3: ports and HTTP -----------------------------------------------------------
+
+
+async def http_split_lf(loop, host, port, path):
+    sock = socket.socket()
+    sock.setblocking(False)
+    try:
+        await loop.sock_connect(sock, (host, port))
+        await loop.sock_sendall(sock, f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        data = b""
+        while chunk := await loop.sock_recv(sock, 65536):
+            data += chunk
+    finally:
+        sock.close()
+    head, _, body = data.partition(b"\n\n")
+    status_line, *lines = head.decode().split("\r\n")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), headers, body
+
+
+async def http_blocking(loop, host, port, path):
+    with socket.create_connection((host, port)) as sock:
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode().split("\r\n")
+    headers = {n.strip().lower(): v.strip() for n, _, v in
+               (line.partition(":") for line in lines)}
+    return int(status_line.split()[1]), headers, body
+
+
+async def ports_blocking(loop, host, ports, timeout):
+    result = {}
+    for port in ports:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            result[port] = "open"
+        except ConnectionRefusedError:
+            result[port] = "closed"
+        except TimeoutError:
+            result[port] = "timeout"
+    return result
+
+
+CASES += [
+    (ch3.http_exercise, http_split_lf, INCORRECT, "split at the first"),
+    (ch3.http_exercise, http_blocking, INCORRECT, "blocked the loop"),
+    (ch3.ports_exercise, ports_blocking, INCORRECT, "socket.create_connection"),
 ]
 
 

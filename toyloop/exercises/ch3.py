@@ -785,7 +785,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             for i in range(0, len(BIG_BODY), 50_000):  # in pieces, with pauses between
                 self.wfile.write(BIG_BODY[i:i + 50_000])
                 self.wfile.flush()
-                time.sleep(0.02)
+                # 0.6 s in all: a client that waits in a blocking recv() holds the
+                # loop that long, which the checker's watchdog reports.
+                time.sleep(0.15)
         else:
             self._reply(404, b"Not found\n")
 
@@ -851,6 +853,13 @@ def case_http_hello(candidate):
     lowered = {str(k).lower(): v for k, v in dict(headers).items()}
     assert lowered.get("x-toyloop") == "chapter 3", (
         f"headers should map names to values, e.g. 'x-toyloop' -> 'chapter 3'; got {headers!r}")
+    in_head = any("hello from" in f"{k}{v}".lower() for k, v in dict(headers).items())
+    if body != b"Hello from 127.0.0.1!\n" and in_head:
+        raise AssertionError(
+            f"the body is {body!r} and the page's text ended up among the headers: the head "
+            "and the body were not split where they meet. HTTP ends every line with "
+            "b'\\r\\n', so the empty line between them is b'\\r\\n\\r\\n' (a split at "
+            "b'\\n\\n' never finds it): split at the first b'\\r\\n\\r\\n'")
     if body != b"Hello from 127.0.0.1!\n" and b"Hello from 127.0.0.1!\n".startswith(body):
         raise AssertionError(
             f"the body is {body!r}, only the start of b'Hello from 127.0.0.1!\\n'. One "

@@ -192,9 +192,23 @@ def classify(frame: FrameType) -> Sample | None:
                 callee += "|" + "|".join(
                     f"{os.path.basename(g.f_code.co_filename)}:{g.f_code.co_name}"
                     for g in inner)
-            return Sample(f.f_code.co_filename, f.f_lineno, f.f_code.co_name, f.f_lasti,
+            return Sample(f.f_code.co_filename, frame_line(f), f.f_code.co_name, f.f_lasti,
                           callee)
     return None
+
+
+def frame_line(frame: FrameType) -> int:
+    """The line a frame is at, from its last instruction.
+
+    ``f_lineno`` can be stale for a frame another thread looks at while a trace
+    function has been active; the instruction offset never is.
+    """
+    lasti = frame.f_lasti
+    if lasti >= 0:
+        for start, end, line in frame.f_code.co_lines():
+            if start <= lasti < end and line is not None:
+                return line
+    return frame.f_lineno
 
 
 def source_line(filename: str, lineno: int) -> str:
