@@ -358,6 +358,17 @@ def test_notebook_list_is_not_empty():
 
 def test_chapters_that_show_package_code_are_checked():
     # Without tagged cells, test_notebook_matches_the_package passes without comparing
-    # anything.  Chapters 3 and 4 show the package with inspect.getsource, not as cells.
+    # anything.  Every chapter from 1 on shows package code as tagged cells (kept by
+    # `make sync`, notebooks/_tools/sync.py), never with inspect.getsource at run time.
     tagged = {p.name[:2] for p in ALL_NOTEBOOKS if tagged_cells(p)}
-    assert tagged >= {"01", "02", "05", "06"}
+    assert tagged >= {"01", "02", "03", "04", "05", "06"}
+
+
+def test_no_notebook_prints_package_source_at_run_time():
+    for notebook in ALL_NOTEBOOKS:
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            source = "".join(cell["source"])
+            assert "print(inspect.getsource(" not in source, (
+                f"{notebook.name} cell {index}: show package code in a cell tagged "
+                "toyloop:<module>[.<Class>] (kept by `make sync`), not with inspect.getsource")
