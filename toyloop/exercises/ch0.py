@@ -56,8 +56,8 @@ def case_waits_one_second(fn: Any) -> None:
             "it returned at once (0 s of loop time): `await asyncio.sleep(1)` before "
             "returning")
     assert math.isclose(took, 1.0, rel_tol=1e-6), (
-        f"it returned after {took:g} s of loop time, not 1 s: `await asyncio.sleep(1)`, "
-        "once")
+        f"it returned after {took:.1f} s of loop time, not 1.0 s: `await "
+        "asyncio.sleep(1)`, once")
 
 
 def case_others_run_meanwhile(fn: Any) -> None:
@@ -82,10 +82,29 @@ def case_others_run_meanwhile(fn: Any) -> None:
         "it should tick at 0.25, 0.5 and 0.75")
 
 
+def case_can_be_cancelled(fn: Any) -> None:
+    """cancelling double_later while it waits stops it"""
+    async def main():
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(fn(21))
+        await asyncio.sleep(0.5)
+        task.cancel()
+        await asyncio.sleep(1)
+        return task
+
+    task = run_in_loop(main)
+    assert task.cancelled(), (
+        "double_later was cancelled while it waited, yet it "
+        + (f"went on and returned {task.result()!r}" if task.done() and not
+           task.exception() else "did not end cancelled")
+        + ": your code swallowed the CancelledError. Let it propagate: do not wrap the "
+        "await in `except BaseException:` or a bare `except:`")
+
+
 warm_up = Exercise(
     "warm-up: double_later",
     cases=[case_is_a_coroutine_function, case_returns_twice_x, case_waits_one_second,
-           case_others_run_meanwhile],
+           case_others_run_meanwhile, case_can_be_cancelled],
     hint="Two lines: `await asyncio.sleep(1)`, then `return 2 * x`.",
     solution=double_later,
 )

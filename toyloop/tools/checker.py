@@ -65,6 +65,7 @@ from toyloop.tools.watchdog import (
     LoopStopped,
     LoopWatch,
     busy_pool_worker,
+    catch_all_notes,
     collect_unclosed,
     current_guard,
     leak_report,
@@ -283,7 +284,8 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
         try:
             result = loop.run_until_complete(coro)
         except LoopStuck as stuck:
-            raise AssertionError(str(stuck)) from None
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            raise AssertionError(str(stuck) + catch_all_notes(pending)) from None
         except LoopIdle:
             raise AssertionError(IDLE_MESSAGE) from None
         except LoopStopped as stop:

@@ -267,7 +267,7 @@ def describe(samples: list[Sample], cpu_fraction: float | None) -> tuple[Sample,
             return top, what, advice
     code = line.replace(" ", "")
     if "time.sleep(" in code or code.startswith("sleep("):
-        return top, "`time.sleep(...)` puts the whole thread to sleep, loop included", \
+        return top, "`time.sleep(...)` blocked the whole thread, loop included", \
             "Use `await asyncio.sleep(...)`: it lets the loop run everything else meanwhile."
     if "input(" in code:
         return top, "`input()` waits for the keyboard on the loop's thread", \
@@ -990,6 +990,26 @@ def _handle_origin(handle: Any) -> str:
     for frame in reversed(tb):
         if is_learner_file(frame.filename):
             return f", set at line {frame.lineno}: `{(frame.line or '').strip()}`"
+    return ""
+
+
+def catch_all_notes(tasks: list) -> str:
+    """A sentence about any catch-all handler around where the learner's tasks stand."""
+    for task in tasks:
+        coro = task.get_coro() if hasattr(task, "get_coro") else None
+        inner, frame = coro, None
+        while inner is not None:
+            f = getattr(inner, "cr_frame", None) or getattr(inner, "gi_frame", None)
+            if f is not None and is_learner_file(f.f_code.co_filename):
+                frame = f
+            inner = getattr(inner, "cr_await", None) or getattr(inner, "gi_yieldfrom", None)
+        if frame is None:
+            continue
+        found = swallowing_handler(frame.f_code.co_filename, frame_line(frame))
+        if found:
+            return (f" And the `try` at line {found[0]} (in {frame.f_code.co_name}) has "
+                    f"{found[1]}: it would swallow a cancellation, Ctrl-C and the checker's "
+                    "stop too. Catch only the exceptions you expect.")
     return ""
 
 
