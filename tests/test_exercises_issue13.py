@@ -233,7 +233,7 @@ async def chat_never_closes(loop, listener):
 
 CASES += [
     (ch3.chat_exercise, chat_plain_send, INCORRECT, "sends can be partial"),
-    (ch3.chat_exercise, chat_never_closes, INCORRECT, "never closed"),
+    (ch3.chat_exercise, chat_never_closes, INCORRECT, "not closed"),
 ]
 
 

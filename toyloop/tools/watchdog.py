@@ -279,12 +279,12 @@ def describe(samples: list[Sample], cpu_fraction: float | None) -> tuple[Sample,
         return top, "`.result()` waits for another thread or process on the loop's thread", \
             ("Await it instead: `await asyncio.wrap_future(f)` or "
              "`await loop.run_in_executor(...)`.")
-    if any(call in code for call in _SOCKET_CALLS):
+    spinning = (cpu_fraction is not None and cpu_fraction > 0.5) or \
+        len({(s.lineno, s.lasti) for s in samples}) > 1
+    if any(call in code for call in _SOCKET_CALLS) and not spinning:
         return top, "a call on a blocking socket waits on the loop's thread", \
             ("Make the socket non-blocking (`sock.setblocking(False)`) and await the loop's "
              "`sock_recv`, `sock_sendall`, `sock_connect` or `sock_accept`.")
-    spinning = (cpu_fraction is not None and cpu_fraction > 0.5) or \
-        len({(s.lineno, s.lasti) for s in samples}) > 1
     if spinning:
         return top, "a loop that keeps the CPU busy (busy-waiting) never lets the loop run", \
             ("Wait by awaiting: a future, `asyncio.sleep(...)`, or an event; heavy "
@@ -443,8 +443,9 @@ class CaseGuard:
         return (f"your code never returned to the loop: a loop at line {s.lineno} (in "
                 f"{s.function}) swallowed the checker's interrupt with {s.kind}, so the "
                 f"check had to force its way out after {elapsed:.1f} s. A handler that "
-                "catches everything also swallows Ctrl-C and the checker's stop: catch the "
-                "exceptions you expect (`except OSError:`), or at most `except Exception:`.")
+                "catches everything also swallows Ctrl-C, the cancellation of its task "
+                "(CancelledError) and the checker's stop: catch the exceptions you expect "
+                "(`except OSError:`), or at most `except Exception:`.")
 
     def blocked_message(self, held: float, samples: list[Sample], cpu: float | None) -> str:
         top, what, advice = describe(samples, cpu)
@@ -835,7 +836,7 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
         if not (threads or procs or fds) or time.monotonic() > deadline:
             break
         time.sleep(0.02)
-    problems = [f"{describe_fd(fd)} is still open" for fd in sorted(fds)]
+    problems = [f"{describe_fd(fd)} is still open (it was not closed)" for fd in sorted(fds)]
     problems += [f"{_thread_name(i)} is still running" for i in sorted(threads)]
     problems += [f"process {pid} is still running" for pid in sorted(procs)]
     return problems
@@ -905,7 +906,8 @@ def collect_unclosed(record: list[warnings.WarningMessage]) -> list[str]:
         if issubclass(w.category, ResourceWarning) and "socket" in str(w.message):
             src = getattr(w, "source", None)
             where = _where_created(src) if src is not None else ""
-            found.append(f"a socket was never closed (the garbage collector closed it){where}")
+            found.append(f"a socket was not closed: the garbage collector had to close "
+                         f"it{where}")
     return found
 
 
