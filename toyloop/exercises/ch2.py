@@ -19,6 +19,8 @@ with a message instead of hanging.  Inside the learner's code
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -45,9 +47,22 @@ class _Run:
 
     def __init__(self, leaks: bool = True) -> None:
         self.leaks = leaks
+        self.handles = 0  # callbacks and task steps the loop ran (polling runs many)
         self.loop: BaseLoop | None = None
         self.errors: list[dict] = []
         self.coros: list[Coroutine] = []
+
+    def before_handle(self, handle: Any) -> None:
+        """Instrument hook: count every handle the loop runs."""
+        self.handles += 1
+
+    def polling(self, limit: int) -> str | None:
+        """A sentence for a case whose answer woke the loop far more often than needed."""
+        if self.handles <= limit:
+            return None
+        return (f"the loop ran {self.handles} callbacks and task steps where about a dozen "
+                "do: your code wakes up again and again to check (polling, a busy-wait). "
+                "Wait on a future that a timer or a done callback completes, once")
 
     def coro(self, c: Coroutine) -> Coroutine:
         self.coros.append(c)
@@ -56,6 +71,7 @@ class _Run:
     def __call__(self, main: Callable[[], Coroutine]) -> Any:
         def factory(**kwargs: Any) -> BaseLoop:
             self.loop = BaseLoop(**kwargs)
+            self.loop.add_instrument(self)
             return self.loop
 
         try:
@@ -108,6 +124,9 @@ def case_sleep_time_and_result(fn: Any) -> None:
         return got, loop.time(), time.perf_counter() - start_real
 
     got, now, real = run(main)
+    polling = run.polling(20)
+    if polling:
+        raise AssertionError(polling)
     if now == 0.5 and real >= 1.0:
         raise AssertionError(
             "the loop's clock did not move, but real time did: you called time.sleep(), "
@@ -237,10 +256,36 @@ def case_sleep_no_leftover_timer(fn: Any) -> None:
     assert not timers, f"after sleep(2) returned, timers were still scheduled: {timers}"
 
 
+def _without(name: str, cases: list) -> list:
+    """Each case, run while ``asyncio.<name>`` refuses: the exercise is to build it."""
+    def wrap(case: Any) -> Any:
+        @functools.wraps(case)
+        def guarded(fn: Any) -> None:
+            original = getattr(asyncio, name)
+
+            def refused(*args: Any, **kwargs: Any) -> Any:
+                for arg in args:  # no "coroutine was never awaited" warnings
+                    if inspect.iscoroutine(arg):
+                        arg.close()
+                raise AssertionError(
+                    f"your {name} called asyncio.{name}(): this exercise is to build "
+                    f"{name} yourself, from a future and the loop's callbacks. See the "
+                    "hints")
+
+            setattr(asyncio, name, refused)
+            try:
+                case(fn)
+            finally:
+                setattr(asyncio, name, original)
+        return guarded
+    return [wrap(case) for case in cases]
+
+
 sleep_exercise = Exercise(
     "sleep",
-    cases=[case_sleep_time_and_result, case_sleep_order, case_sleep_zero_yields,
-           case_sleep_zero_result, case_sleep_cancel, case_sleep_no_leftover_timer],
+    cases=_without("sleep", [case_sleep_time_and_result, case_sleep_order,
+                             case_sleep_zero_yields, case_sleep_zero_result,
+                             case_sleep_cancel, case_sleep_no_leftover_timer]),
     hint=[
         "loop = asyncio.get_running_loop(); make a future with loop.create_future(), and "
         "arrange for a timer (loop.call_later) to set its result; then await the future.",
@@ -312,6 +357,11 @@ def case_gather_order(fn: Any) -> None:
                         run.coro(_value_after(2, "middle")))
 
     got = run(main)
+    if isinstance(got, list) and None in got and len(got) == 3:
+        raise AssertionError(
+            f"gather returned {got!r}: a result is None because gather returned before "
+            "every child had finished. Count the children that are done, and set outer's "
+            "result only when the last one has finished")
     if got == ["fast", "middle", "slow"]:
         raise AssertionError(
             f"got {got}: results are in the order the children finished. Return them in the "
@@ -333,8 +383,12 @@ def case_gather_concurrent(fn: Any) -> None:
     now = run(main)
     if abs(now - 6.05) < 1e-9:
         raise AssertionError(
-            "gather took 6.05 s for sleeps of 1, 2 and 3.05 s: it ran them one after another. "
-            "Start them all as tasks first (ensure_future / loop.create_task), then wait")
+            "gather took 6.05 s for sleeps of 1, 2 and 3.05 s: it ran them one after another, "
+            "not concurrently. Start them all as tasks first (ensure_future / "
+            "loop.create_task), then wait")
+    polling = run.polling(60)
+    if polling:
+        raise AssertionError(polling)
     assert now == 3.05, (
         f"gather finished at t={now}, expected exactly 3.05, when the last child finished. "
         "Are you polling? Wake up from the children's done callbacks instead")
@@ -358,6 +412,11 @@ def case_gather_accepts_futures(fn: Any) -> None:
             f"gather(future, task, coroutine) raised TypeError: {error}. create_task() takes "
             "only coroutines: wrap each argument with ensure_future(), which leaves futures and "
             "tasks as they are") from None
+    if isinstance(got, list) and len(got) > 3:
+        raise AssertionError(
+            f"gather was given 3 awaitables and returned {len(got)} results ({got!r}): it "
+            "still holds the previous call's results. Create the results list inside "
+            "gather, not at module level")
     assert got == ["future", "task", "coroutine"], (
         f"gather(future, task, coroutine) returned {got!r}. Wrap each argument with "
         "ensure_future(), which leaves futures and tasks as they are")
@@ -405,9 +464,9 @@ def case_gather_two_failures(fn: Any) -> None:
         raise AssertionError(
             "when the second child failed, gather's done callback called set_exception() on "
             "the outer future that the first failure had already completed, and the loop "
-            f"logged InvalidStateError ({errors[0]}). In the callback, return early if "
-            "outer.done() (and call child.exception() first, so the second error counts as "
-            "retrieved)")
+            f"logged InvalidStateError ({errors[0]}). In the callback, return early if outer "
+            "is already done (outer.done()), after calling child.exception() so that the "
+            "second error counts as retrieved")
     assert isinstance(caught, ValueError), (
         f"two children failed, ValueError at t=1 and KeyError at t=2; gather raised "
         f"{caught!r}: raise the first failure, as soon as it happens")
@@ -488,9 +547,10 @@ def case_gather_cancel(fn: Any) -> None:
 
 gather_exercise = Exercise(
     "gather",
-    cases=[case_gather_order, case_gather_concurrent, case_gather_accepts_futures,
-           case_gather_first_exception, case_gather_empty, case_gather_cancel,
-           case_gather_two_failures, case_gather_child_cancelled],
+    cases=_without("gather", [case_gather_order, case_gather_concurrent,
+                              case_gather_accepts_futures, case_gather_first_exception,
+                              case_gather_empty, case_gather_cancel,
+                              case_gather_two_failures, case_gather_child_cancelled]),
     hint=[
         "Turn every argument into a future first: ensure_future(aw) wraps a coroutine in a "
         "Task (which starts it) and returns futures unchanged. Awaiting them one by one "
@@ -585,6 +645,9 @@ def case_wf_timeout(fn: Any) -> None:
         return "nothing", _loop().time()
 
     what, when = run(main)
+    polling = run.polling(40)
+    if polling:
+        raise AssertionError(polling)
     assert what != "CancelledError", (
         "wait_for let CancelledError out after the timeout: the caller was not cancelled, "
         "so turn the child's cancellation into TimeoutError")
@@ -715,9 +778,10 @@ def case_wf_none(fn: Any) -> None:
 
 wait_for_exercise = Exercise(
     "wait_for",
-    cases=[case_wf_in_time, case_wf_timeout, case_wf_cancels_child, case_wf_exception,
-           case_wf_timer_cancelled, case_wf_caller_cancelled, case_wf_none,
-           case_wf_task_and_future],
+    cases=_without("wait_for", [case_wf_in_time, case_wf_timeout, case_wf_cancels_child,
+                                case_wf_exception, case_wf_timer_cancelled,
+                                case_wf_caller_cancelled, case_wf_none,
+                                case_wf_task_and_future]),
     hint=[
         "Make the child a future (ensure_future). You need to wake up on whichever comes "
         "first, the child finishing or the timeout: a `waiter` future that both a "
