@@ -29,7 +29,8 @@ from typing import Any
 from toyloop.ch2_futures import CancelledError, sleep, wait_for
 from toyloop.ch3_selectors import SelectorLoop
 from toyloop.clock import MonotonicClock, VirtualClock
-from toyloop.tools.checker import Exercise, run_in_loop
+from toyloop.tools.checker import CaseTimeout, Exercise, LoopBlocked, run_in_loop
+from toyloop.tools.watchdog import catch_all_notes
 
 HOST = "127.0.0.1"
 
@@ -463,26 +464,88 @@ class _ChatRoom:
         self.listener.close()
 
 
-def _chat_case(candidate, scenario):
+class _FailedTasks:
+    """Instrument: tasks of the learner's server that ended with an exception."""
+
+    def __init__(self):
+        self.failed = []
+        self.active = True  # off while the case tears the room down
+
+    def task_done(self, task):
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        if self.active or not isinstance(exc, OSError):  # resets are normal at teardown
+            self.failed.append(exc)
+
+
+def _failure_message(failed):
+    """The report for the first of the server's tasks that died, or None."""
+    real = [exc for exc in failed if not isinstance(exc, NotImplementedError)]
+    if not real:
+        return None
+    exc = real[0]
+    kind = " (an OSError)" if isinstance(exc, OSError) else ""
+    return (f"a task of your server failed with {exc!r}{kind}, so a client lost its "
+            "connection to the room. "
+            + ("A send to a client that has just left raises an OSError: catch it around "
+               "that send, drop that client, and go on with the others"
+               if isinstance(exc, OSError) else
+               "If it is 'Set changed size during iteration': clients joined or left while "
+               "you were awaiting a send inside `for other in clients`; loop over a copy "
+               "(list(clients))"))
+
+
+EOF_HINT = (" If a client had left: once it has, sock_recv returns b'' at once, every time. "
+            "b'' means the client left: stop reading, close it and remove it from the "
+            "clients.")
+
+
+def _chat_case(candidate, scenario, rooms=1):
     errors: list = []
+    failures = _FailedTasks()
+    servers: list = []
 
     async def main(loop):
-        room = _ChatRoom(loop, candidate)
+        loop.add_instrument(failures)
+        made = [_ChatRoom(loop, candidate) for _ in range(rooms)]
+        servers.extend(room.server for room in made)
         try:
-            return await scenario(room)
+            return await scenario(*made)
+        except AssertionError:
+            root = _failure_message(failures.failed)
+            if root is None:
+                raise
+            raise AssertionError(root) from None
         finally:
-            room.close()
-            room.server.cancel()
-            with contextlib.suppress(BaseException):
-                await room.server
+            failures.active = False
+            for room in made:
+                room.close()
+                room.server.cancel()
+                with contextlib.suppress(BaseException):
+                    await room.server
             await sleep(0.1)  # let the server's connection tasks see their sockets close
 
-    _run(main, errors=errors)
+    try:
+        _run(main, errors=errors)
+    except (LoopBlocked, CaseTimeout) as stop:
+        message = getattr(stop, "message", None) or ""
+        if "time.sleep" in message or "blocking socket" in message:
+            raise
+        extra = catch_all_notes(servers) + EOF_HINT
+        if isinstance(stop, LoopBlocked):
+            stop.message = message + extra
+        else:
+            stop.hint = extra
+        raise
     serious = [c for c in errors if not isinstance(c.get("exception"), OSError)]
     if serious:
         context = serious[0]
         raise AssertionError(f"the loop reported an unhandled error: {context.get('message')}"
                              f" {context.get('exception')!r}")
+    root = _failure_message(failures.failed)
+    if root is not None:
+        raise AssertionError(root)
 
 
 def case_chat_reaches_others(candidate):
@@ -558,6 +621,25 @@ def case_chat_many_messages(candidate):
     _chat_case(candidate, scenario)
 
 
+def case_chat_two_servers(candidate):
+    """two servers at once keep their clients apart"""
+    async def scenario(first, second):
+        await first.join("alice")
+        await first.join("bob")
+        await second.join("zoe")
+        await first.say("alice", b"room one only\n")
+        got_bob = await first.heard("bob")
+        got_zoe = await second.heard("zoe")
+        assert not got_zoe, (
+            f"two chat servers ran at once, and zoe, on the second, received {got_zoe!r}, "
+            "a message sent on the first: the set of clients is shared by every server (a "
+            "module-level or class-level set). Create it inside your server coroutine, so "
+            "each server has its own")
+        assert got_bob == b"room one only\n", f"bob received {got_bob!r}"
+
+    _chat_case(candidate, scenario, rooms=2)
+
+
 def case_chat_closes_departed(candidate):
     """a client that leaves gets its connection closed by the server"""
     async def scenario(room):
@@ -575,7 +657,7 @@ def case_chat_closes_departed(candidate):
             got = b""
         assert got == b"", (
             "dave shut down his side of the connection (the server's sock_recv returned "
-            "b''), but the server never closed its end of his connection"
+            "b''), but his connection was not closed by the server"
             + (f": it even went on sending him messages ({got!r})" if got else "")
             + ". When sock_recv returns b'', the client has gone: close its socket and "
             "remove it from the set of clients")
@@ -593,7 +675,9 @@ def case_chat_big_message(candidate):
         bob = room.clients["bob"]
         sender = room.loop.create_task(room.loop.sock_sendall(room.clients["alice"],
                                                               payload))
-        await sleep(0.5)  # bob is slow to read: the server's sends fill his buffers
+        await sleep(0.3)  # bob is slow to read: the server's sends fill his buffers
+        carol = await room.join("carol")  # carol joins while the broadcast is under way
+        reading = room.loop.create_task(_drain(room.loop, carol, len(payload)))
         got = b""
         while len(got) < len(payload):
             try:
@@ -604,10 +688,14 @@ def case_chat_big_message(candidate):
                 break
             got += chunk
         sender.cancel()
+        reading.cancel()
         room.check_server_alive()
         assert got == payload, (
             f"alice sent 8 MiB; bob received {len(got)} bytes"
             + (" in a different order" if len(got) == len(payload) else "")
+            + (" and some of them out of order (did several sends to bob run at once, in "
+               "separate tasks? Send to each client in order, one message after another)"
+               if got != payload[:len(got)] else "")
             + ". The kernel takes only what fits in its buffer: sock.send() may send part "
             "of the data, or raise BlockingIOError. Forward with `await "
             "loop.sock_sendall(other, data)`, which waits until everything is sent")
@@ -617,8 +705,9 @@ def case_chat_big_message(candidate):
 
 chat_exercise = Exercise(
     "chat_server",
-    cases=[case_chat_reaches_others, case_chat_not_to_sender, case_chat_client_leaves,
-           case_chat_many_messages, case_chat_closes_departed, case_chat_big_message],
+    cases=[case_chat_reaches_others, case_chat_two_servers, case_chat_not_to_sender,
+           case_chat_client_leaves, case_chat_many_messages, case_chat_closes_departed,
+           case_chat_big_message],
     hint=[
         "Keep a set of connected client sockets. The main coroutine accepts forever "
         "(await loop.sock_accept(listener)) and starts one task per client with "

@@ -86,6 +86,7 @@ CORRECT = "correct"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
 TIMED_OUT = "timed out"
+_LEAKED = "leaked"  # a case passed but left things behind: reported after the others
 
 # Reports are rendered at this width everywhere, so notebook outputs never
 # depend on the browser window or the terminal that ran nbval.
@@ -557,16 +558,25 @@ class Exercise:
         """Run every case against ``candidate`` and return the result, showing nothing."""
         n = len(self.cases)
         passed: list[str] = []
+        leaked: CheckResult | None = None  # reported only if no case fails outright
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
             status, message = self._run_case(case, candidate)
             if status == NOT_ATTEMPTED:
                 return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n,
                                    label=self.label)
+            if status == _LEAKED:
+                if leaked is None:
+                    leaked = CheckResult(self.name, INCORRECT, message, description, number,
+                                         n, list(passed), label=self.label)
+                passed.append(description)
+                continue
             if status != CORRECT:
                 return CheckResult(self.name, status, message, description, number, n,
                                    list(passed), label=self.label)
             passed.append(description)
+        if leaked is not None:
+            return leaked
         return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed,
                            label=self.label)
 
@@ -600,7 +610,7 @@ class Exercise:
             left += tracker.problems()
         if left:
             listed = "\n".join(f"- {item}" for item in dict.fromkeys(left))
-            return INCORRECT, (
+            return _LEAKED, (
                 "Your code gives the right results but leaves things behind when it is "
                 f"done:\n{listed}\nClose the sockets you open, cancel the timers and "
                 "callbacks you register (also when the task is cancelled or fails), and "

@@ -1051,7 +1051,8 @@ def run_guarded(fn: Callable[..., Any], timeout: float | None, *args: Any,
             raise
         if guard.expired or isinstance(stop, CaseTimeout):
             error = CaseTimeout(timeout)
-            error.message = guard.timeout_message(getattr(stop, "pending", None))
+            error.message = (guard.timeout_message(getattr(stop, "pending", None))
+                             + getattr(stop, "hint", ""))
             raise error from None
         raise
 
