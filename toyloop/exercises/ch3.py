@@ -796,8 +796,13 @@ def _expect_states(result, expected):
     assert isinstance(result, dict), f"check_ports should return a dict, got {result!r}"
     for port, state in expected.items():
         got = result.get(port, "<missing>")
+        hint = ""
+        if state != "open" and got == "open":
+            hint = (". A port nobody listens on came out 'open': did you reuse one socket "
+                    "for several ports? A socket connects only once: make a new socket "
+                    "for every port")
         assert got == state, (f"port {port} should be {state!r}, got {got!r} "
-                              f"(the whole answer: {result!r})")
+                              f"(the whole answer: {result!r}){hint}")
 
 
 def case_ports_open_closed(candidate):
@@ -846,8 +851,9 @@ def case_ports_close_sockets(candidate):
     if before is None:
         return  # no /proc here: nothing to count
     leaked = after - zoo
-    assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned: "
-                         "close each probe socket in a finally: block, whatever the outcome")
+    assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned (not "
+                         "closed): close each probe socket in a finally: block, whatever the "
+                         "outcome")
 
 
 ports_exercise = Exercise(
@@ -908,6 +914,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.server.requests.append((self.requestline, dict(self.headers)))
         if self.path == "/hello":
             self._reply(200, b"Hello from 127.0.0.1!\n")
+        elif self.path == "/blank":
+            self._reply(200, b"first paragraph\r\n\r\nsecond paragraph\n")
         elif self.path == "/big":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -982,6 +990,13 @@ def case_http_hello(candidate):
     assert line == "GET /hello HTTP/1.0", f"the request line was {line!r}"
     assert status == 200, f"status should be the int 200, got {status!r}"
     lowered = {str(k).lower(): v for k, v in dict(headers).items()}
+    dirty = {k: v for k, v in lowered.items() if isinstance(v, str) and ("\r" in v or
+                                                                       "\n" in v)}
+    assert not dirty, (
+        f"some header values still end with a line break: {dirty!r}. HTTP lines end with "
+        "b'\\r\\n': split the head at '\\r\\n', not at '\\n' alone")
+    assert lowered.get("content-type") == "text/plain", (
+        f"the content-type header should be 'text/plain'; got {lowered.get('content-type')!r}")
     assert lowered.get("x-toyloop") == "chapter 3", (
         f"headers should map names to values, e.g. 'x-toyloop' -> 'chapter 3'; got {headers!r}")
     in_head = any("hello from" in f"{k}{v}".lower() for k, v in dict(headers).items())
@@ -1019,6 +1034,16 @@ def case_http_big_body(candidate):
         "what has arrived so far, not the whole response: keep reading until it returns b''")
 
 
+def case_http_blank_line_in_body(candidate):
+    """a body that itself contains a blank line arrives whole"""
+    (status, _headers, body), _ = _http_run(candidate, "/blank")
+    expected = b"first paragraph\r\n\r\nsecond paragraph\n"
+    assert body == expected, (
+        f"the body should be {expected!r}; got {body!r}. The head ends at the *first* "
+        "b'\\r\\n\\r\\n'; everything after it is the body, blank lines included: "
+        "response.partition(b'\\r\\n\\r\\n') (or split with maxsplit=1)")
+
+
 def case_http_not_found(candidate):
     """GET /missing: status 404 is returned, not raised"""
     (status, _headers, body), _ = _http_run(candidate, "/missing")
@@ -1028,7 +1053,8 @@ def case_http_not_found(candidate):
 
 http_exercise = Exercise(
     "http_get",
-    cases=[case_http_hello, case_http_host_header, case_http_big_body, case_http_not_found],
+    cases=[case_http_big_body, case_http_hello, case_http_host_header, case_http_not_found,
+           case_http_blank_line_in_body],
     hint=[
         "Connect a non-blocking socket with loop.sock_connect, then send b'GET /path "
         "HTTP/1.0\\r\\nHost: host:port\\r\\n\\r\\n' with loop.sock_sendall.",
