@@ -217,6 +217,16 @@ def source_line(filename: str, lineno: int) -> str:
 
 # What the learner's line was doing, in their terms: (test, description, advice).
 _CALLEES: list[tuple[str, str, str]] = [
+    ("thread.py:shutdown",
+     "`executor.shutdown()` (or the end of a `with executor:` block) waits for every job "
+     "on the loop's thread",
+     "The executor belongs to the caller: use it, do not shut it down or put it in a "
+     "`with` block."),
+    ("process.py:shutdown",
+     "`executor.shutdown()` (or the end of a `with executor:` block) waits for every job "
+     "on the loop's thread",
+     "The executor belongs to the caller: use it, do not shut it down or put it in a "
+     "`with` block."),
     ("socket.py:create_connection",
      "`socket.create_connection(...)` connects with a blocking socket",
      "Use a non-blocking socket and `await loop.sock_connect(sock, address)`."),
