@@ -541,6 +541,7 @@ class Exercise:
         self.reference = solution
         self.timeout = timeout
         self._hints_shown = 0
+        self._unwritten: str | None = None
         self.label = label or _defining_name(self, sys._getframe(1))
 
     def _find_label(self, frame: Any) -> None:
@@ -562,6 +563,11 @@ class Exercise:
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
             status, message = self._run_case(case, candidate)
+            if status == NOT_ATTEMPTED and passed:  # one part written, another not yet
+                return CheckResult(self.name, INCORRECT, (
+                    f"{self._unwritten or 'part of your code'} still raises "
+                    "NotImplementedError: the cases before this one passed, so fill that "
+                    "part in too"), description, number, n, list(passed), label=self.label)
             if status == NOT_ATTEMPTED:
                 return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n,
                                    label=self.label)
@@ -598,6 +604,8 @@ class Exercise:
                 return INCORRECT, str(error) or "a check failed (no message)"
             except NotImplementedError as exc:
                 if _raised_not_implemented(exc):
+                    frames = traceback.extract_tb(exc.__traceback__)
+                    self._unwritten = f"your {frames[-1].name}()" if frames else None
                     return NOT_ATTEMPTED, ""
                 return INCORRECT, ("Your code used something toyloop does not implement: "
                                    f"NotImplementedError: {exc}{_learner_frame(exc)}")
