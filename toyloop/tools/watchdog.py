@@ -695,16 +695,24 @@ def _nothing() -> None:
 # ---------------------------------------------------------------------------
 
 
-def _open_fds() -> set[int]:
+def _open_fds() -> set:
+    """{(fd, what it points at)}: a number reused for another file counts as new."""
+    found = set()
     try:
-        return {int(fd) for fd in os.listdir("/proc/self/fd")}
+        names = os.listdir("/proc/self/fd")
     except OSError:
-        return set()
+        return found
+    for name in names:
+        try:
+            found.add((int(name), os.readlink(f"/proc/self/fd/{name}")))
+        except OSError:  # closed meanwhile (e.g. listdir's own fd)
+            continue
+    return found
 
 
 @dataclass
 class Snapshot:
-    fds: set[int]
+    fds: set
     threads: set[int]
     processes: set[int]
 
@@ -722,8 +730,13 @@ def _global_fds() -> set[int]:
     return fds
 
 
+def _without_global(fds: set) -> set:
+    skip = _global_fds()
+    return {entry for entry in fds if entry[0] not in skip}
+
+
 def snapshot() -> Snapshot:
-    return Snapshot(_open_fds() - _global_fds(),
+    return Snapshot(_without_global(_open_fds()),
                     {t.ident for t in threading.enumerate() if t.ident is not None},
                     {p.pid for p in multiprocessing.active_children() if p.pid})
 
@@ -842,7 +855,7 @@ def leak_report(before: Snapshot, grace: float = 1.0) -> list[str]:
         procs = after.processes - before.processes
         if procs and not first:
             procs -= _live_pool_processes()
-        fds = after.fds - before.fds - _global_fds()
+        fds = {fd for fd, _target in _without_global(after.fds - before.fds)}
         if not (threads or procs or fds) or time.monotonic() > deadline:
             break
         time.sleep(0.02)
