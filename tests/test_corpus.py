@@ -69,7 +69,7 @@ def missing_words(answer: dict, result: CheckResult) -> list[str]:
 CASES = [(exercise, answer) for exercise in EXERCISES for answer in load(exercise)]
 
 # Wrong answers the checkers do not yet reject with the named mistake: each says why.
-# xfail (not strict): a fix elsewhere turns them into passes, and the test says so.
+# They are marked xfail without running, so `make test` stays green while the gap is open.
 KNOWN_GAPS = {
     ("to_thread_exercise", "pool_per_call_never_shut"):
         "a pool dropped without shutdown() is garbage-collected and its threads leave: "

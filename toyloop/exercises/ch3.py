@@ -30,7 +30,7 @@ from toyloop.ch2_futures import CancelledError, sleep, wait_for
 from toyloop.ch3_selectors import SelectorLoop
 from toyloop.clock import MonotonicClock, VirtualClock
 from toyloop.tools.checker import CaseTimeout, Exercise, LoopBlocked, run_in_loop
-from toyloop.tools.watchdog import catch_all_notes
+from toyloop.tools.watchdog import LoopStopped, catch_all_notes
 
 HOST = "127.0.0.1"
 
@@ -243,6 +243,7 @@ def case_no_busy_wait(candidate):
     a, b = _pair(sndbuf=4096)
     counting = _CountingSocket(a)
     payload = b"y" * 500_000
+    left_registered: list[bool] = []
     with a, b:
         async def main(loop):
             # The reader pauses between reads: a sender that retries instead of waiting
@@ -251,10 +252,25 @@ def case_no_busy_wait(candidate):
             start = loop.time()
             await candidate(loop, counting, payload)
             took = loop.time() - start
+            left_registered.append(a.fileno() in loop._selector.get_map())
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 60), took
 
-        got, _took = _run(main, loop_factory=_NoSockSendallLoop, autojump=0.002)
+        try:
+            got, _took = _run(main, loop_factory=_NoSockSendallLoop, autojump=0.002)
+        except AssertionError as error:
+            if "iterations" in str(error) and any(left_registered):
+                raise AssertionError(
+                    "everything was sent, but the writer is still registered: the loop "
+                    "calls your callback on every iteration, since the socket stays "
+                    "writable, and never goes to sleep. Call loop.remove_writer(sock) once "
+                    "the last byte is sent") from None
+            raise AssertionError(
+                    "everything was sent, but the writer is still registered: the loop "
+                    "calls your callback on every iteration, since the socket stays "
+                    "writable, and never goes to sleep. Call loop.remove_writer(sock) once "
+                    "the last byte is sent") from None
+            raise
         assert got == payload, f"{len(got)} of {len(payload)} bytes arrived"
         assert counting.refused <= 2 * counting.accepted + 5, (
             f"send() raised BlockingIOError {counting.refused} times for "
@@ -528,8 +544,10 @@ def _chat_case(candidate, scenario, rooms=1):
 
     try:
         _run(main, errors=errors)
-    except (LoopBlocked, CaseTimeout) as stop:
+    except (LoopStopped, CaseTimeout) as stop:
         message = getattr(stop, "message", None) or ""
+        if not isinstance(stop, LoopBlocked):
+            message = ""
         if "time.sleep" in message or "blocking socket" in message:
             raise
         extra = catch_all_notes(servers) + EOF_HINT
@@ -853,7 +871,8 @@ def case_ports_close_sockets(candidate):
     leaked = after - zoo
     assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned (not "
                          "closed): close each probe socket in a finally: block, whatever the "
-                         "outcome")
+                         "outcome. If you gave up on a probe (asyncio.wait with a timeout), "
+                         "cancel it: a task left pending keeps its socket open")
 
 
 ports_exercise = Exercise(
@@ -1027,7 +1046,13 @@ def case_http_host_header(candidate):
 
 def case_http_big_body(candidate):
     """GET /big: a 200 kB body sent in pieces arrives whole"""
-    (status, _headers, body), _ = _http_run(candidate, "/big")
+    (status, headers, body), _ = _http_run(candidate, "/big")
+    if not body and any("long page" in f"{k}{v}".lower() for k, v in dict(headers).items()):
+        raise AssertionError(
+            "the body is empty and the page's text ended up among the headers: the head "
+            "and the body were not split where they meet. HTTP ends every line with "
+            "b'\\r\\n', so the empty line between them is b'\\r\\n\\r\\n' (a split at "
+            "b'\\n\\n' never finds it): split at the first b'\\r\\n\\r\\n'")
     assert status == 200, f"status should be 200, got {status!r}"
     assert body == BIG_BODY, (
         f"the body has {len(body)} bytes, expected {len(BIG_BODY)}. One sock_recv returns "
