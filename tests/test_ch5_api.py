@@ -16,6 +16,7 @@ import tempfile
 import threading
 
 import pytest
+from differential.harness import run_program_on
 
 import toyloop
 from toyloop.ch5_asyncio import EventLoop
@@ -24,10 +25,7 @@ HOST = "127.0.0.1"
 LOOPS = ("asyncio", "toyloop")
 
 
-def run_on(kind: str, main, timeout: float = 8.0):
-    factory = None if kind == "asyncio" else EventLoop
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(asyncio.wait_for(main(), timeout))
+run_on = run_program_on
 
 
 def error_of(kind: str, make_coro) -> tuple[str, str]:

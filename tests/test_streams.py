@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from differential.harness import run_program_on, run_program_on_both
 
 import toyloop
 
@@ -18,24 +19,14 @@ HOST = "127.0.0.1"
 LOOPS = ("asyncio", "toyloop")
 
 
-def run_on(kind: str, main, timeout: float = 8.0, clock=None):
-    if kind == "asyncio":
-        factory = None
-    elif clock is not None:
-        def factory():
-            return toyloop.EventLoop(clock=clock)
-    else:
-        factory = toyloop.EventLoop
-    with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(asyncio.wait_for(main(), timeout))
+run_on = run_program_on
 
 
 def both(main) -> list:
-    expected = run_on("asyncio", main)
-    assert expected, "the scenario recorded nothing"
-    assert run_on("toyloop", main) == expected
-    assert run_on("toyloop", main, clock=toyloop.VirtualClock()) == expected
-    return expected
+    """asyncio's loop, then toyloop's with a real and with a virtual clock."""
+    return run_program_on_both(main, clocks=(toyloop.VirtualClock,))
+
+
 
 
 async def upper_echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -9,30 +9,15 @@ installed.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-
-import toyloop
+from differential.harness import run_program_on_both
 
 HOST = "127.0.0.1"
 
 
-def run_on(kind: str, main, timeout: float = 8.0):
-    factory = None if kind == "asyncio" else toyloop.EventLoop
-    with asyncio.Runner(loop_factory=factory) as runner:
-        result = runner.run(asyncio.wait_for(main(), timeout))
-        loop_name = type(runner.get_loop()).__name__
-    return result, loop_name
+both = run_program_on_both
 
 
-def both(main) -> list:
-    expected, asyncio_loop = run_on("asyncio", main)
-    actual, toy_loop = run_on("toyloop", main)
-    assert toy_loop == "EventLoop" and asyncio_loop != "EventLoop"
-    assert expected, "the scenario recorded nothing"
-    assert actual == expected
-    return expected
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import struct
 import sys
 
 import pytest
+from differential.harness import run_program_on, run_program_on_both
 
 import toyloop
 from toyloop.ch5_transports import Server
@@ -23,22 +24,10 @@ HOST = "127.0.0.1"
 LOOPS = ("asyncio", "toyloop")
 
 
-def run_on(kind: str, main, timeout: float = 8.0):
-    """Run ``main()`` under asyncio.Runner on asyncio's loop or toyloop's."""
-    factory = None if kind == "asyncio" else toyloop.EventLoop
-    with asyncio.Runner(loop_factory=factory) as runner:
-        if kind == "toyloop":
-            assert isinstance(runner.get_loop(), toyloop.EventLoop)
-        return runner.run(asyncio.wait_for(main(), timeout))
+run_on = run_program_on
+both = run_program_on_both
 
 
-def both(main) -> list:
-    """Run on both loops, assert the recorded events agree, return asyncio's."""
-    expected = run_on("asyncio", main)
-    actual = run_on("toyloop", main)
-    assert actual == expected, f"toyloop: {actual}\nasyncio: {expected}"
-    assert expected, "the scenario recorded nothing: it would pass trivially"
-    return expected
 
 
 class Recorder(asyncio.Protocol):

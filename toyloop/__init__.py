@@ -1,12 +1,31 @@
 """toyloop: asyncio's event loop, rebuilt in readable Python, one chapter at a time.
 
-The modules follow the tutorial's chapters, each importing only earlier ones:
+The modules follow the tutorial's chapters, each importing only earlier ones.
+"The book" -- what the notebooks teach, in their order (``python -m
+toyloop.booklen`` counts it):
 
-* ``clock``, ``hooks``      -- bottom layer: clocks and instrument hooks
+* ``ch1_generators``        -- Scheduler and Task on plain generators
 * ``ch2_futures``           -- Handle, TimerHandle, Future, Task, BaseLoop
 * ``ch3_selectors``         -- SelectorLoop: selectors and sock_* calls
 * ``ch4_threads``           -- ThreadLoop: self-pipe, run_in_executor
+* ``ch5_transports``        -- transports, protocols and Server
 * ``ch5_asyncio``           -- EventLoop: the finished, asyncio-compatible loop
+
+Around the book:
+
+* ``clock``, ``hooks``, ``observe``, ``reprs``, ``exception_handler``
+                            -- bottom layer: clocks, instrument hooks and how
+                               tools observe a loop from outside, reprs,
+                               the loop's exception handler
+* ``extras``                -- mixins of EventLoop the chapters do not teach:
+                               async generators, task factory, UDP, sendfile,
+                               signals
+* ``ch6_performance``       -- chapter 6's naive "before" loops; ``bench``
+                               runs the benchmarks
+* ``tools``                 -- learner tools: checker, tracer, explorer
+                               (instruments; rich and ipywidgets live only here)
+* ``exercises``, ``examples`` -- the notebooks' exercises and example programs
+* ``booklen``               -- ``python -m toyloop.booklen``: the book's length
 
 Typical use::
 

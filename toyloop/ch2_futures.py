@@ -18,6 +18,11 @@ asyncio's Future and Task are written in C (``_asyncio``) and are faster, and
 since 3.12 asyncio can start tasks eagerly; asyncio's ``wait_for`` is built on
 ``asyncio.timeout`` since 3.12 (this is the 3.11 design, a waiter and a timer).
 
+Not here because chapter 2 does not teach it: asyncio-style reprs
+(``reprs.py``), how the exception handler logs (``exception_handler.py``) and
+how the tracer and explorer watch the loop (``observe.py``: from outside, so
+these classes carry no hooks and a learner's own pieces are watched alike).
+
 Interop: toyloop's tasks register with asyncio's own task registry
 (``_register_task``, ``_enter_task``), and ``run_forever`` makes the loop
 asyncio's *running loop*, so ``asyncio.current_task()``, ``asyncio.sleep`` and
@@ -34,11 +39,9 @@ import inspect
 import itertools
 import logging
 import math
-import reprlib
 import sys
 import threading
 import time
-import traceback
 import types
 import warnings
 from asyncio import coroutines as _asyncio_coroutines
@@ -49,19 +52,23 @@ from asyncio.exceptions import CancelledError, InvalidStateError
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
+from . import reprs
 from .clock import MonotonicClock, VirtualClock
-from .hooks import Instruments
+from .exception_handler import ExceptionHandlerMixin
+from .observe import Observable
 
 logger = logging.getLogger("asyncio")  # asyncio's logger, so its handlers see us too
 
 # Same tuning as asyncio's base_events: purge the heap when more than half of
-# at least 100 timers are cancelled, never block longer than a day.
+# at least 100 timers are cancelled, and never block longer than a day: selectors
+# take the timeout in milliseconds as a C int (epoll: at most about 24.8 days) and
+# some platforms refuse long waits, while a loop woken after a day simply computes
+# the timeout again.
 _MIN_SCHEDULED_TIMER_HANDLES = 100
 _MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5
 MAXIMUM_SELECT_TIMEOUT = 24 * 3600
 
 # Behaviours that changed between Python versions; toyloop follows the running one.
-_SHOW_ARGS_OUTSIDE_DEBUG = sys.version_info < (3, 13)  # callback args in error messages
 _STOPITERATION_BECOMES_RUNTIMEERROR = sys.version_info >= (3, 13)  # Future.set_exception
 _UNCANCEL_CLEARS_MUST_CANCEL = sys.version_info >= (3, 13)  # uncancel() to 0 forgets a cancel
 
@@ -86,35 +93,6 @@ def _extract_stack() -> Any:
     return _format_helpers.extract_stack(sys._getframe(2))
 
 
-def _format_args(args: tuple, kwargs: dict | None = None, debug: bool = True) -> str:
-    if not debug and not _SHOW_ARGS_OUTSIDE_DEBUG:
-        return "()"  # Python 3.13+: arguments may be secrets; shown in debug mode only
-    items = [reprlib.repr(arg) for arg in args]
-    items += [f"{k}={reprlib.repr(v)}" for k, v in (kwargs or {}).items()]
-    return f"({', '.join(items)})"
-
-
-def _format_callback(callback: Any, args: tuple = (), kwargs: dict | None = None,
-                     suffix: str = "", debug: bool = True) -> str:
-    """``func(1, 'a')`` for a callback; a partial shows its own arguments first."""
-    if isinstance(callback, functools.partial):
-        suffix = _format_args(args, kwargs, debug) + suffix
-        return _format_callback(callback.func, callback.args, callback.keywords, suffix, debug)
-    name = getattr(callback, "__qualname__", None) or getattr(callback, "__name__", None)
-    return (name or repr(callback)) + _format_args(args, kwargs, debug) + suffix
-
-
-def _format_callback_source(callback: Any, args: tuple, debug: bool = True) -> str:
-    """``func(1) at demo.py:3``: the words asyncio's error messages use."""
-    text = _format_callback(callback, args, debug=debug)
-    func = inspect.unwrap(callback)
-    while isinstance(func, functools.partial):
-        func = func.func
-    if inspect.isfunction(func):
-        text += f" at {func.__code__.co_filename}:{func.__code__.co_firstlineno}"
-    return text
-
-
 class Handle:
     """A callback scheduled with ``call_soon``; ``cancel()`` makes the loop skip it."""
 
@@ -131,16 +109,8 @@ class Handle:
         # Debug mode remembers where the callback was scheduled, for error reports.
         self._source_traceback = _extract_stack() if loop._debug else None
 
-    def __repr__(self) -> str:
-        return f"<{' '.join(self._repr_info())}>"
-
-    def _repr_info(self) -> list[str]:
-        info = [type(self).__name__]
-        if self._cancelled:
-            info.append("cancelled")
-        if self._callback is not None:
-            info.append(_format_callback_source(self._callback, self._args, self._loop._debug))
-        return info
+    __repr__ = reprs.handle_repr  # asyncio's wording (toyloop/reprs.py)
+    _repr_info = reprs.handle_repr_info
 
     def get_context(self) -> contextvars.Context:
         return self._context
@@ -162,7 +132,7 @@ class Handle:
             raise
         except BaseException as exc:
             context = {
-                "message": "Exception in callback " + _format_callback_source(
+                "message": "Exception in callback " + reprs.format_callback_source(
                     self._callback, self._args, self._loop._debug),
                 "exception": exc,
                 "handle": self,
@@ -187,11 +157,6 @@ class TimerHandle(Handle):
             del self._source_traceback[-1]  # the frame of TimerHandle.__init__
         self._when = when
         self._scheduled = False  # True while it sits in loop._scheduled
-
-    def _repr_info(self) -> list[str]:
-        info = super()._repr_info()
-        info.insert(2 if self._cancelled else 1, f"when={self._when}")
-        return info
 
     def when(self) -> float:
         return self._when
@@ -236,21 +201,122 @@ class Future:
         self._callbacks: list[tuple[Callable, contextvars.Context]] = []
         self._cancel_message: Any = None
         self._cancelled_exc: CancelledError | None = None
-        self._asyncio_future_blocking = False  # True while a task waits on us
+        # Set to True by __await__ just before it yields this future, so the Task
+        # receiving it knows an ``await`` (not a bare ``yield``) sent it; the Task
+        # sets it back to False when it starts waiting (see Task._park).
+        self._asyncio_future_blocking = False
         self.__log_traceback = False
         self._source_traceback = _extract_stack() if self._loop.get_debug() else None
 
-    def __repr__(self) -> str:
-        info = [self._state.lower()]
-        if self._state == _FINISHED:
-            if self._exception is not None:
-                info.append(f"exception={self._exception!r}")
-            else:
-                info.append(f"result={self._result!r}")
-        if self._callbacks:
-            callbacks = ", ".join(_format_callback(cb) for cb, _ in self._callbacks)
-            info.append(f"cb=[{callbacks}]")
-        return f"<{type(self).__name__} {' '.join(info)}>"
+    def set_result(self, result: Any) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        self._result = result
+        self._state = _FINISHED
+        self._schedule_callbacks()
+
+    def _schedule_callbacks(self) -> None:
+        """Hand every done callback to the loop (asyncio: ``__schedule_callbacks``)."""
+        callbacks = self._callbacks
+        if not callbacks:
+            return
+        self._callbacks = []
+        call_soon = self._loop.call_soon
+        for callback, ctx in callbacks:
+            call_soon(callback, self, context=ctx)
+
+    def add_done_callback(self, fn: Callable, *, context: contextvars.Context | None = None
+                          ) -> None:
+        if context is None:
+            context = contextvars.copy_context()
+        if self._state != _PENDING:
+            self._loop.call_soon(fn, self, context=context)
+        else:
+            self._callbacks.append((fn, context))
+
+    def result(self) -> Any:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Result is not ready.")
+        self.__log_traceback = False
+        if self._exception is not None:
+            raise self._exception.with_traceback(self._exception.__traceback__)
+        return self._result
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        if not self.done():
+            self._asyncio_future_blocking = True
+            yield self  # hand ourselves to the Task driving this coroutine
+        if not self.done():
+            raise RuntimeError("await wasn't used with future")
+        return self.result()
+
+    __iter__ = __await__
+
+    def done(self) -> bool:
+        return self._state != _PENDING
+
+    def cancelled(self) -> bool:
+        return self._state == _CANCELLED
+
+    def exception(self) -> BaseException | None:
+        if self._state == _CANCELLED:
+            raise self._make_cancelled_error()
+        if self._state != _FINISHED:
+            raise InvalidStateError("Exception is not set.")
+        self.__log_traceback = False
+        return self._exception
+
+    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
+        if self._state != _PENDING:
+            raise InvalidStateError(f"{self._state}: {self!r}")
+        if isinstance(exception, type):
+            exception = exception()
+        if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
+            new_exc = RuntimeError("StopIteration interacts badly with generators "
+                                   "and cannot be raised into a Future")
+            new_exc.__cause__ = exception
+            new_exc.__context__ = exception
+            exception = new_exc
+        elif type(exception) is StopIteration:
+            raise TypeError("StopIteration interacts badly with generators "
+                            "and cannot be raised into a Future")
+        self._exception = exception
+        self._state = _FINISHED
+        self._schedule_callbacks()
+        self.__log_traceback = True  # until somebody looks at the exception
+
+    def remove_done_callback(self, fn: Callable) -> int:
+        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
+        removed = len(self._callbacks) - len(kept)
+        if removed:
+            self._callbacks[:] = kept
+        return removed
+
+    def get_loop(self) -> Any:
+        return self._loop
+
+    def cancel(self, msg: Any = None) -> bool:
+        self.__log_traceback = False
+        if self._state != _PENDING:
+            return False
+        self._state = _CANCELLED
+        self._cancel_message = msg
+        self._schedule_callbacks()
+        return True
+
+    def _make_cancelled_error(self) -> CancelledError:
+        """The CancelledError to raise; asyncio's gather and Task call this too."""
+        if self._cancelled_exc is not None:
+            exc = self._cancelled_exc
+            self._cancelled_exc = None
+            return exc
+        if self._cancel_message is None:
+            return CancelledError()
+        return CancelledError(self._cancel_message)
+
+    __repr__ = reprs.future_repr  # asyncio's wording (toyloop/reprs.py)
 
     def __del__(self) -> None:
         if not self.__log_traceback:
@@ -276,117 +342,11 @@ class Future:
             raise ValueError("_log_traceback can only be set to False")
         self.__log_traceback = False
 
-    def get_loop(self) -> Any:
-        return self._loop
 
-    def _make_cancelled_error(self) -> CancelledError:
-        """The CancelledError to raise; asyncio's gather and Task call this too."""
-        if self._cancelled_exc is not None:
-            exc = self._cancelled_exc
-            self._cancelled_exc = None
-            return exc
-        if self._cancel_message is None:
-            return CancelledError()
-        return CancelledError(self._cancel_message)
-
-    def cancel(self, msg: Any = None) -> bool:
-        self.__log_traceback = False
-        if self._state != _PENDING:
-            return False
-        self._state = _CANCELLED
-        self._cancel_message = msg
-        self._schedule_callbacks()
-        return True
-
-    def _schedule_callbacks(self) -> None:
-        """Hand every done callback to the loop (asyncio: ``__schedule_callbacks``)."""
-        callbacks = self._callbacks
-        if not callbacks:
-            return
-        self._callbacks = []
-        call_soon = self._loop.call_soon
-        for callback, ctx in callbacks:
-            call_soon(callback, self, context=ctx)
-
-    def cancelled(self) -> bool:
-        return self._state == _CANCELLED
-
-    def done(self) -> bool:
-        return self._state != _PENDING
-
-    def result(self) -> Any:
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError("Result is not ready.")
-        self.__log_traceback = False
-        if self._exception is not None:
-            raise self._exception.with_traceback(self._exception.__traceback__)
-        return self._result
-
-    def exception(self) -> BaseException | None:
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError("Exception is not set.")
-        self.__log_traceback = False
-        return self._exception
-
-    def add_done_callback(self, fn: Callable, *, context: contextvars.Context | None = None
-                          ) -> None:
-        if context is None:
-            context = contextvars.copy_context()
-        if self._state != _PENDING:
-            self._loop.call_soon(fn, self, context=context)
-        else:
-            self._callbacks.append((fn, context))
-
-    def remove_done_callback(self, fn: Callable) -> int:
-        kept = [(f, ctx) for (f, ctx) in self._callbacks if f != fn]
-        removed = len(self._callbacks) - len(kept)
-        if removed:
-            self._callbacks[:] = kept
-        return removed
-
-    def set_result(self, result: Any) -> None:
-        if self._state != _PENDING:
-            raise InvalidStateError(f"{self._state}: {self!r}")
-        self._result = result
-        self._state = _FINISHED
-        self._schedule_callbacks()
-        if "future_done" in self._loop._hooks:
-            self._loop._hooks.call("future_done", self)
-
-    def set_exception(self, exception: BaseException | type[BaseException]) -> None:
-        if self._state != _PENDING:
-            raise InvalidStateError(f"{self._state}: {self!r}")
-        if isinstance(exception, type):
-            exception = exception()
-        if _STOPITERATION_BECOMES_RUNTIMEERROR and isinstance(exception, StopIteration):
-            new_exc = RuntimeError("StopIteration interacts badly with generators "
-                                   "and cannot be raised into a Future")
-            new_exc.__cause__ = exception
-            new_exc.__context__ = exception
-            exception = new_exc
-        elif type(exception) is StopIteration:
-            raise TypeError("StopIteration interacts badly with generators "
-                            "and cannot be raised into a Future")
-        self._exception = exception
-        self._state = _FINISHED
-        self._schedule_callbacks()
-        self.__log_traceback = True  # until somebody looks at the exception
-        if "future_done" in self._loop._hooks:
-            self._loop._hooks.call("future_done", self)
-
-    def __await__(self) -> Generator[Any, None, Any]:
-        if not self.done():
-            self._asyncio_future_blocking = True
-            yield self  # hand ourselves to the Task driving this coroutine
-        if not self.done():
-            raise RuntimeError("await wasn't used with future")
-        return self.result()
-
-    __iter__ = __await__
+@types.coroutine
+def _sleep0() -> Generator[None, None, None]:
+    """A bare ``yield``: the task steps again next iteration, after everybody else."""
+    yield
 
 
 def _get_loop(fut: Any) -> Any:
@@ -410,18 +370,6 @@ def _set_result_unless_cancelled(fut: Any, result: Any) -> None:
 # ---------------------------------------------------------------------------
 
 _task_name_counter = itertools.count(1).__next__
-
-
-def _coro_location(coro: Any) -> str:
-    """``main() running at demo.py:12`` -- where a coroutine is suspended (asyncio's words)."""
-    name = getattr(coro, "__qualname__", None) or type(coro).__name__
-    frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-    if frame is not None:
-        return f"{name}() running at {frame.f_code.co_filename}:{frame.f_lineno}"
-    code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
-    if code is None:
-        return f"{name}() done"
-    return f"{name}() done, defined at {code.co_filename}:{code.co_firstlineno}"
 
 
 class Task(Future):
@@ -452,81 +400,6 @@ class Task(Future):
         self._log_destroy_pending = True
         self._loop.call_soon(self.__step, context=self._context)
         _asyncio_tasks._register_task(self)  # so asyncio.all_tasks() sees us
-        if "task_created" in self._loop._hooks:
-            self._loop._hooks.call("task_created", self)
-
-    def __repr__(self) -> str:
-        info = [self._state.lower(), f"name={self._name!r}",
-                f"coro=<{_coro_location(self._coro)}>"]
-        if self._state == _FINISHED:
-            info.append(f"exception={self._exception!r}" if self._exception is not None
-                        else f"result={self._result!r}")
-        if self._fut_waiter is not None:
-            info.append(f"wait_for={self._fut_waiter!r}")
-        return f"<{type(self).__name__} {' '.join(info)}>"
-
-    def __del__(self) -> None:
-        if self._state == _PENDING and self._log_destroy_pending:
-            context = {"task": self, "message": "Task was destroyed but it is pending!"}
-            if self._source_traceback:
-                context["source_traceback"] = self._source_traceback
-            self._loop.call_exception_handler(context)
-        super().__del__()
-
-    def get_coro(self) -> Coroutine:
-        return self._coro
-
-    def get_context(self) -> contextvars.Context:
-        return self._context
-
-    def get_name(self) -> str:
-        return self._name
-
-    def set_name(self, value: Any) -> None:
-        self._name = str(value)
-
-    def set_result(self, result: Any) -> None:
-        raise RuntimeError("Task does not support set_result operation")
-
-    def set_exception(self, exception: Any) -> None:
-        raise RuntimeError("Task does not support set_exception operation")
-
-    def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
-        """Frames of the suspended coroutine chain, outermost first."""
-        frames = []
-        coro: Any = self._coro
-        while coro is not None and (limit is None or len(frames) < limit):
-            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
-            if frame is None:
-                break
-            frames.append(frame)
-            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
-        return frames
-
-    def cancel(self, msg: Any = None) -> bool:
-        """Ask the coroutine to stop: a CancelledError at its current await."""
-        self._log_traceback = False
-        if self.done():
-            return False
-        self._num_cancels_requested += 1
-        if self._fut_waiter is not None:
-            if self._fut_waiter.cancel(msg=msg):
-                # The waiter's done callback (__wakeup) will throw CancelledError in.
-                return True
-        # Not waiting on anything (or the waiter refused): cancel at the next step.
-        self._must_cancel = True
-        self._cancel_message = msg
-        return True
-
-    def cancelling(self) -> int:
-        return self._num_cancels_requested
-
-    def uncancel(self) -> int:
-        if self._num_cancels_requested > 0:
-            self._num_cancels_requested -= 1
-            if _UNCANCEL_CLEARS_MUST_CANCEL and self._num_cancels_requested == 0:
-                self._must_cancel = False
-        return self._num_cancels_requested
 
     def __step(self, exc: BaseException | None = None) -> None:
         """Run the coroutine to its next ``await`` of a future, then park it."""
@@ -553,18 +426,14 @@ class Task(Future):
                 super().cancel(msg=self._cancel_message)
             else:
                 super().set_result(stop.value)
-            self._task_done()
         except CancelledError as cancelled:
             self._cancelled_exc = cancelled  # keep its message and traceback
             super().cancel()
-            self._task_done()
         except (KeyboardInterrupt, SystemExit) as fatal:
             super().set_exception(fatal)
-            self._task_done()
             raise
         except BaseException as error:
             super().set_exception(error)
-            self._task_done()
         # Phase 4: it yielded -- decide when to resume it.
         else:
             if result is None:
@@ -620,10 +489,70 @@ class Task(Future):
             self.__step()
         self = None
 
-    def _task_done(self) -> None:
-        if "task_done" in self._loop._hooks:
-            self._loop._hooks.call("task_done", self)
+    def cancel(self, msg: Any = None) -> bool:
+        """Ask the coroutine to stop: a CancelledError at its current await."""
+        self._log_traceback = False
+        if self.done():
+            return False
+        self._num_cancels_requested += 1
+        if self._fut_waiter is not None:
+            if self._fut_waiter.cancel(msg=msg):
+                # The waiter's done callback (__wakeup) will throw CancelledError in.
+                return True
+        # Not waiting on anything (or the waiter refused): cancel at the next step.
+        self._must_cancel = True
+        self._cancel_message = msg
+        return True
 
+    def cancelling(self) -> int:
+        return self._num_cancels_requested
+
+    def uncancel(self) -> int:
+        if self._num_cancels_requested > 0:
+            self._num_cancels_requested -= 1
+            if _UNCANCEL_CLEARS_MUST_CANCEL and self._num_cancels_requested == 0:
+                self._must_cancel = False
+        return self._num_cancels_requested
+
+    __repr__ = reprs.task_repr  # asyncio's wording (toyloop/reprs.py)
+
+    def get_coro(self) -> Coroutine:
+        return self._coro
+
+    def get_context(self) -> contextvars.Context:
+        return self._context
+
+    def get_name(self) -> str:
+        return self._name
+
+    def set_name(self, value: Any) -> None:
+        self._name = str(value)
+
+    def set_result(self, result: Any) -> None:
+        raise RuntimeError("Task does not support set_result operation")
+
+    def set_exception(self, exception: Any) -> None:
+        raise RuntimeError("Task does not support set_exception operation")
+
+    def get_stack(self, *, limit: int | None = None) -> list[types.FrameType]:
+        """Frames of the suspended coroutine chain, outermost first."""
+        frames = []
+        coro: Any = self._coro
+        while coro is not None and (limit is None or len(frames) < limit):
+            frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+            if frame is None:
+                break
+            frames.append(frame)
+            coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        return frames
+
+    def __del__(self) -> None:
+        if self._state == _PENDING and self._log_destroy_pending:
+            context = {"task": self, "message": "Task was destroyed but it is pending!"}
+            if self._source_traceback:
+                context["source_traceback"] = self._source_traceback
+            self._loop.call_exception_handler(context)
+        super().__del__()
 
 
 def current_task(loop: Any = None) -> Task | None:
@@ -656,7 +585,7 @@ async def _wrap_awaitable(awaitable: Awaitable) -> Any:
 # ---------------------------------------------------------------------------
 
 
-class BaseLoop:
+class BaseLoop(ExceptionHandlerMixin, Observable):
     """An event loop with callbacks, timers, futures and tasks, but no I/O.
 
     State (as in asyncio's ``BaseEventLoop``):
@@ -665,9 +594,12 @@ class BaseLoop:
     * ``_scheduled`` -- heap of ``(when, seq, TimerHandle)``; ``seq`` breaks ties
       so timers due at the same time run in the order they were set;
     * ``_stopping``  -- ``stop()`` was called: finish this iteration, then return.
-    """
 
-    slow_callback_duration = 0.1  # seconds, in debug mode (asyncio's default)
+    Two mixins from the bottom layer bring what chapter 2 does not teach:
+    ``ExceptionHandlerMixin`` (how errors are logged) and ``Observable``
+    (``add_instrument`` and debug mode, which wrap ``_run_once`` and the ready
+    queue from outside: ``toyloop/observe.py``).
+    """
 
     def __init__(self, *, clock: MonotonicClock | VirtualClock | None = None) -> None:
         self._clock = MonotonicClock() if clock is None else clock
@@ -680,20 +612,11 @@ class BaseLoop:
         self._closed = False
         self._thread_id: int | None = None  # set while running
         self._exception_handler: Callable | None = None
-        self._debug = _asyncio_coroutines._is_debug_mode()  # -X dev, PYTHONASYNCIODEBUG
-        self._hooks = Instruments()
+        self.set_debug(_asyncio_coroutines._is_debug_mode())  # -X dev, PYTHONASYNCIODEBUG
 
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} running={self.is_running()} "
                 f"closed={self.is_closed()} debug={self.get_debug()}>")
-
-    # -- Instruments (learner tools subscribe here) -------------------------
-
-    def add_instrument(self, instrument: Any) -> None:
-        self._hooks.add(instrument)
-
-    def remove_instrument(self, instrument: Any) -> None:
-        self._hooks.remove(instrument)
 
     # -- Time -----------------------------------------------------------------
 
@@ -786,12 +709,6 @@ class BaseLoop:
         ready, then I/O callbacks, then timers that fell due.  A callback
         scheduled while this iteration runs waits for the next one.
         """
-        hooks = self._hooks
-        # Tools attach instruments (hooks.py).  Without one, each hook point below
-        # costs a test of this local bool (benchmark: "callbacks on toyloop-nohooks").
-        tracing = bool(hooks)
-        if tracing and "before_run_once" in hooks:
-            hooks.call("before_run_once")
         scheduled = self._scheduled
 
         # Phase 1: prune cancelled timers (all of them if they are the majority).
@@ -812,52 +729,31 @@ class BaseLoop:
             timeout = min(max(0, scheduled[0][0] - self.time()), MAXIMUM_SELECT_TIMEOUT)
 
         # Phase 3: wait for I/O (or just for time to pass), queue the I/O callbacks.
-        if tracing and "before_select" in hooks:
-            hooks.call("before_select", timeout)
         event_list = self._select(timeout)
-        if tracing and "after_select" in hooks:
-            hooks.call("after_select", event_list)
         self._process_events(event_list)
         event_list = None
 
         # Phase 4: move timers that are due to the ready queue.
         if scheduled:
+            # A timer due within one clock tick counts as due now: select() may return a
+            # hair early (epoll rounds the timeout to whole milliseconds, the clock moves
+            # in ticks), and without this margin the loop would go round once more with
+            # a timeout of almost 0 just to fire it (asyncio does the same).
             end_time = self.time() + self._clock_resolution
             while scheduled and scheduled[0][0] < end_time:
                 timer = heapq.heappop(scheduled)[2]
                 timer._scheduled = False
                 self._ready.append(timer)
-                if tracing and "timer_fired" in hooks:
-                    hooks.call("timer_fired", timer)
 
         # Phase 5: run what is ready *now*.  Count first: callbacks these add
         # land behind them and run next iteration, after another look at I/O.
         ready = self._ready
-        watched = tracing or self._debug  # the slow path, for tools and debug mode
         for _ in range(len(ready)):
             handle = ready.popleft()
             if handle._cancelled:
                 continue
-            if watched:
-                self._run_handle_watched(handle)
-            else:
-                handle._run()
+            handle._run()
         handle = None  # break cycles when an exception occurred
-        if tracing and "after_run_once" in hooks:
-            hooks.call("after_run_once")
-
-    def _run_handle_watched(self, handle: Handle) -> None:
-        """Run one handle with instruments and debug timing (the slow path)."""
-        hooks = self._hooks
-        if "before_handle" in hooks:
-            hooks.call("before_handle", handle)
-        t0 = time.perf_counter()
-        handle._run()
-        dt = time.perf_counter() - t0
-        if self._debug and dt >= self.slow_callback_duration:
-            logger.warning("Executing %s took %.3f seconds", handle, dt)
-        if "after_handle" in hooks:
-            hooks.call("after_handle", handle)
 
     def _purge_cancelled_timers(self) -> None:
         """Rebuild the heap without cancelled timers (O(n), amortised)."""
@@ -967,72 +863,6 @@ class BaseLoop:
         if isinstance(outer, BaseLoop):
             raise RuntimeError("Cannot run the event loop while another loop is running")
 
-    # -- Errors ---------------------------------------------------------------
-
-    def get_debug(self) -> bool:
-        return self._debug
-
-    def set_debug(self, enabled: bool) -> None:
-        self._debug = bool(enabled)
-
-    def get_exception_handler(self) -> Callable | None:
-        return self._exception_handler
-
-    def set_exception_handler(self, handler: Callable | None) -> None:
-        if handler is not None and not callable(handler):
-            raise TypeError(f"A callable object or None is expected, got {handler!r}")
-        self._exception_handler = handler
-
-    def default_exception_handler(self, context: dict[str, Any]) -> None:
-        """Log ``context`` the way asyncio does: message, then ``key: value`` lines."""
-        message = context.get("message") or "Unhandled exception in event loop"
-        exception = context.get("exception")
-        exc_info: Any = False
-        if exception is not None:
-            exc_info = (type(exception), exception, exception.__traceback__)
-        log_lines = [message]
-        for key in sorted(context):
-            if key in {"message", "exception"}:
-                continue
-            value = context[key]
-            if key == "source_traceback":
-                value = "Object created at (most recent call last):\n" + "".join(
-                    traceback.format_list(value)).rstrip()
-            else:
-                value = repr(value)
-            log_lines.append(f"{key}: {value}")
-        logger.error("\n".join(log_lines), exc_info=exc_info)
-
-    def call_exception_handler(self, context: dict[str, Any]) -> None:
-        """Report an error that has nobody to raise to; never raises itself."""
-        if "exception_handled" in self._hooks:
-            self._hooks.call("exception_handled", context)
-        if self._exception_handler is None:
-            try:
-                self.default_exception_handler(context)
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException:
-                logger.error("Exception in default exception handler", exc_info=True)
-            return
-        try:
-            self._exception_handler(self, context)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            try:
-                self.default_exception_handler({
-                    "message": "Unhandled error in exception handler",
-                    "exception": exc,
-                    "context": context,
-                })
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException:
-                logger.error("Exception in default exception handler while handling an "
-                             "unexpected error in custom exception handler", exc_info=True)
-
-
 def _run_until_complete_cb(fut: Any) -> None:
     if not fut.cancelled():
         exc = fut.exception()
@@ -1044,12 +874,6 @@ def _run_until_complete_cb(fut: Any) -> None:
 # ---------------------------------------------------------------------------
 # Helpers: sleep, gather, wait_for
 # ---------------------------------------------------------------------------
-
-
-@types.coroutine
-def _sleep0() -> Generator[None, None, None]:
-    """A bare ``yield``: the task steps again next iteration, after everybody else."""
-    yield
 
 
 async def sleep(delay: float, result: Any = None) -> Any:

@@ -37,52 +37,10 @@ class SelectorLoop(BaseLoop):
         super().__init__(clock=clock)
         self._selector = selectors.DefaultSelector() if selector is None else selector
         self._selector_map = self._selector.get_map()  # a live view: fd -> SelectorKey
-        # fds the loop registers for itself (chapter 4's self-pipe): they only wake a
-        # blocked select, so they need no polling while callbacks are ready.
-        self._internal_fds = 0
-
-    def close(self) -> None:
-        if self.is_running():
-            raise RuntimeError("Cannot close a running event loop")
-        if self.is_closed():
-            return
-        super().close()
-        self._selector.close()
-
-    # -- The wait phase of _run_once ------------------------------------------
-
-    def _select(self, timeout: float | None) -> list:
-        """Block in the selector until an fd is ready or ``timeout`` passes."""
-        sockets_waiting = len(self._selector_map) > self._internal_fds
-        if timeout == 0:
-            # Something is ready, so we must not block.  Poll the sockets -- unless
-            # only the loop's own fds are registered: with nobody to wake, a poll
-            # finds nothing worth reporting (chapter 6 measures this: about 1.5x
-            # on a chain of callbacks).
-            return self._selector.select(0) if sockets_waiting else []
-        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
-        event_list = self._selector.select(real_timeout)
-        self._clock.idle(timeout, bool(event_list))
-        return event_list
-
-    def _threads_busy(self) -> bool:
-        """Could a worker thread still wake us?  Not before chapter 4."""
-        return False
-
-    def _process_events(self, event_list: list) -> None:
-        """Queue the reader and/or writer Handle of every ready fd."""
-        for key, mask in event_list:
-            fileobj, (reader, writer) = key.fileobj, key.data
-            if mask & selectors.EVENT_READ and reader is not None:
-                if reader._cancelled:
-                    self._remove_reader(fileobj)
-                else:
-                    self._ready.append(reader)
-            if mask & selectors.EVENT_WRITE and writer is not None:
-                if writer._cancelled:
-                    self._remove_writer(fileobj)
-                else:
-                    self._ready.append(writer)
+        # How many registered fds only wake a blocked select and bring no work of their
+        # own (chapter 4's self-pipe).  A poll that could find nothing else is skipped,
+        # and the tools do not count them as the program's sockets.
+        self._wakeup_fds = 0
 
     # -- Readers and writers --------------------------------------------------
 
@@ -166,6 +124,21 @@ class SelectorLoop(BaseLoop):
     def remove_writer(self, fd: Any) -> bool:
         return self._remove_writer(fd)
 
+    def _process_events(self, event_list: list) -> None:
+        """Queue the reader and/or writer Handle of every ready fd."""
+        for key, mask in event_list:
+            fileobj, (reader, writer) = key.fileobj, key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(fileobj)
+                else:
+                    self._ready.append(writer)
+
     # -- Awaitable socket calls -----------------------------------------------
     # Each one tries the call first (it often succeeds at once), and only on
     # BlockingIOError parks a future and a reader/writer that retries it.
@@ -211,21 +184,30 @@ class SelectorLoop(BaseLoop):
     async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
         """Receive into ``buf``; return the number of bytes written there."""
         _check_nonblocking(sock)
+        return await self._sock_retry(sock, False, sock.recv_into, buf)
+
+    async def _sock_retry(self, sock: socket.socket, for_write: bool, call: Any, *args: Any
+                          ) -> Any:
+        """``sock_recv``'s steps for any call: try now, else retry on each ready event."""
         try:
-            return sock.recv_into(buf)
+            return call(*args)
         except (BlockingIOError, InterruptedError):
             pass
         fut = self.create_future()
         fd = sock.fileno()
-        handle = self._add_reader(fd, self._sock_recv_into, fut, sock, buf)
-        fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
+        if for_write:
+            handle = self._add_writer(fd, self._sock_retry_cb, fut, call, args)
+            fut.add_done_callback(functools.partial(self._sock_write_done, fd, handle))
+        else:
+            handle = self._add_reader(fd, self._sock_retry_cb, fut, call, args)
+            fut.add_done_callback(functools.partial(self._sock_read_done, fd, handle))
         return await fut
 
-    def _sock_recv_into(self, fut: Future, sock: socket.socket, buf: Any) -> None:
+    def _sock_retry_cb(self, fut: Any, call: Any, args: tuple) -> None:
         if fut.done():
             return
         try:
-            nbytes = sock.recv_into(buf)
+            result = call(*args)
         except (BlockingIOError, InterruptedError):
             return
         except (SystemExit, KeyboardInterrupt):
@@ -233,7 +215,7 @@ class SelectorLoop(BaseLoop):
         except BaseException as exc:
             fut.set_exception(exc)
         else:
-            fut.set_result(nbytes)
+            fut.set_result(result)
 
     async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
         """Send all of ``data``, however many ``send`` calls it takes."""
@@ -352,6 +334,34 @@ class SelectorLoop(BaseLoop):
             fut.set_exception(exc)
         else:
             fut.set_result(None)
+
+    # -- The wait phase of _run_once ------------------------------------------
+
+    def _select(self, timeout: float | None) -> list:
+        """Block in the selector until an fd is ready or ``timeout`` passes."""
+        sockets_waiting = len(self._selector_map) > self._wakeup_fds
+        if timeout == 0:
+            # Something is ready, so we must not block.  Poll the sockets -- unless
+            # only the loop's own fds are registered: with nobody to wake, a poll
+            # finds nothing worth reporting (chapter 6 measures this: about 1.5x
+            # on a chain of callbacks).
+            return self._selector.select(0) if sockets_waiting else []
+        real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
+        event_list = self._selector.select(real_timeout)
+        self._clock.idle(timeout, bool(event_list))
+        return event_list
+
+    def _threads_busy(self) -> bool:
+        """Could a worker thread still wake us?  Not before chapter 4."""
+        return False
+
+    def close(self) -> None:
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self.is_closed():
+            return
+        super().close()
+        self._selector.close()
 
 
 def _check_nonblocking(sock: socket.socket) -> None:

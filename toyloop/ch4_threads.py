@@ -41,75 +41,7 @@ class ThreadLoop(SelectorLoop):
         self._jobs_in_flight = 0  # executor jobs not yet reported back (virtual clock)
         self._make_self_pipe()
 
-    # -- The self-pipe ----------------------------------------------------------
-
-    def _make_self_pipe(self) -> None:
-        """A connected socket pair; its read end wakes ``select`` from any thread."""
-        self._ssock, self._csock = socket.socketpair()
-        self._ssock.setblocking(False)
-        self._csock.setblocking(False)
-        self._internal_fds += 1
-        self._add_reader(self._ssock.fileno(), self._read_from_self)
-
-    def _close_self_pipe(self) -> None:
-        self._remove_reader(self._ssock.fileno())
-        self._ssock.close()
-        self._csock.close()
-        self._internal_fds -= 1
-
-    def _read_from_self(self) -> None:
-        """Drain the wake-up bytes; their only job was to end ``select``."""
-        while True:
-            try:
-                data = self._ssock.recv(4096)
-            except InterruptedError:
-                continue
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            self._process_self_data(data)
-
-    def _process_self_data(self, data: bytes) -> None:
-        """What the bytes say, beyond "wake up": nothing yet (chapter 5: signals)."""
-
-    def _write_to_self(self) -> None:
-        try:
-            self._csock.send(b"\0")
-        except OSError:
-            # The pipe is full (the loop is already awake) or closed (so are we).
-            pass
-
-    def call_soon_threadsafe(self, callback: Any, *args: Any, context: Any = None) -> Handle:
-        """``call_soon`` from any thread: queue the handle, then wake the selector.
-
-        ``deque.append`` is atomic, so no lock is needed; without the wake-up
-        byte the handle could sit unnoticed until some timer or socket fires.
-        """
-        self._check_closed()
-        self._check_callback(callback, "call_soon_threadsafe")
-        handle = Handle(callback, args, self, context)
-        self._ready.append(handle)
-        self._write_to_self()
-        return handle
-
-    def close(self) -> None:
-        if self.is_running():
-            raise RuntimeError("Cannot close a running event loop")
-        if self.is_closed():
-            return
-        self._close_self_pipe()
-        super().close()
-        self._executor_shutdown_called = True
-        executor = self._default_executor
-        if executor is not None:
-            self._default_executor = None
-            executor.shutdown(wait=False)  # asyncio does not wait here either
-
     # -- Executors ----------------------------------------------------------------
-
-    def _threads_busy(self) -> bool:
-        return self._jobs_in_flight > 0
 
     def run_in_executor(self, executor: concurrent.futures.Executor | None, func: Any,
                         *args: Any) -> Future:
@@ -131,10 +63,65 @@ class ThreadLoop(SelectorLoop):
     def _job_done(self, future: Future) -> None:
         self._jobs_in_flight -= 1
 
+    def _threads_busy(self) -> bool:
+        return self._jobs_in_flight > 0
+
     def set_default_executor(self, executor: concurrent.futures.ThreadPoolExecutor) -> None:
         if not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
             raise TypeError("executor must be ThreadPoolExecutor instance")
         self._default_executor = executor
+
+    # -- The self-pipe ----------------------------------------------------------
+
+    def _make_self_pipe(self) -> None:
+        """A connected socket pair; its read end wakes ``select`` from any thread."""
+        self._ssock, self._csock = socket.socketpair()
+        self._ssock.setblocking(False)
+        self._csock.setblocking(False)
+        self._wakeup_fds += 1
+        self._add_reader(self._ssock.fileno(), self._read_from_self)
+
+    def _write_to_self(self) -> None:
+        try:
+            self._csock.send(b"\0")
+        except OSError:
+            # The pipe is full (the loop is already awake) or closed (so are we).
+            pass
+
+    def call_soon_threadsafe(self, callback: Any, *args: Any, context: Any = None) -> Handle:
+        """``call_soon`` from any thread: queue the handle, then wake the selector.
+
+        ``deque.append`` is atomic, so no lock is needed; without the wake-up
+        byte the handle could sit unnoticed until some timer or socket fires.
+        """
+        self._check_closed()
+        self._check_callback(callback, "call_soon_threadsafe")
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)
+        self._write_to_self()
+        return handle
+
+    def _read_from_self(self) -> None:
+        """Drain the wake-up bytes; their only job was to end ``select``."""
+        while True:
+            try:
+                data = self._ssock.recv(4096)
+            except InterruptedError:
+                continue
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            self._process_self_data(data)
+
+    def _process_self_data(self, data: bytes) -> None:
+        """What the bytes say, beyond "wake up": nothing yet (chapter 5: signals)."""
+
+    def _close_self_pipe(self) -> None:
+        self._remove_reader(self._ssock.fileno())
+        self._ssock.close()
+        self._csock.close()
+        self._wakeup_fds -= 1
 
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait for the default pool's threads to finish, from a helper thread.
@@ -167,6 +154,19 @@ class ThreadLoop(SelectorLoop):
         except Exception as ex:
             if not self.is_closed() and not future.cancelled():
                 self.call_soon_threadsafe(future.set_exception, ex)
+
+    def close(self) -> None:
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self.is_closed():
+            return
+        self._close_self_pipe()
+        super().close()
+        self._executor_shutdown_called = True
+        executor = self._default_executor
+        if executor is not None:
+            self._default_executor = None
+            executor.shutdown(wait=False)  # asyncio does not wait here either
 
 
 # ---------------------------------------------------------------------------

@@ -32,7 +32,6 @@ uses the read-and-write fallback).
 from __future__ import annotations
 
 import asyncio
-import collections
 import socket
 import warnings
 import weakref
@@ -485,117 +484,6 @@ def _set_nodelay(sock: socket.socket) -> None:
     if (sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM
             and sock.proto == socket.IPPROTO_TCP):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-# ---------------------------------------------------------------------------
-# UDP: datagrams, each one whole or not at all
-# ---------------------------------------------------------------------------
-
-
-class _SelectorDatagramTransport(_SelectorTransport, asyncio.DatagramTransport):
-    """A UDP socket: ``sendto`` and ``datagram_received``; no EOF, no stream.
-
-    The buffer is a deque of ``(bytes, address)``: a datagram cannot be sent
-    in pieces, so it waits whole.  Socket errors (an ICMP "port unreachable"
-    seen as ECONNREFUSED, say) go to ``protocol.error_received`` and the
-    endpoint stays open -- one lost datagram is UDP's normal life.
-    """
-
-    def __init__(self, loop: Any, sock: socket.socket, protocol: Any, address: Any = None,
-                 waiter: Any = None, extra: dict | None = None) -> None:
-        super().__init__(loop, sock, protocol, extra)
-        self._address = address  # the remote_addr we are connected to, if any
-        self._buffer_size = 0
-        loop.call_soon(self._protocol.connection_made, self)
-        loop.call_soon(self._add_reader, self._sock_fd, self._read_ready)
-        if waiter is not None:
-            loop.call_soon(_set_result_unless_cancelled, waiter, None)
-
-    def _new_buffer(self) -> Any:
-        return collections.deque()
-
-    def get_write_buffer_size(self) -> int:
-        return self._buffer_size
-
-    def _read_ready(self) -> None:
-        if self._conn_lost:
-            return
-        try:
-            data, addr = self._sock.recvfrom(MAX_RECV_SIZE)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError as exc:
-            self._protocol.error_received(exc)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal read error on datagram transport")
-        else:
-            self._protocol.datagram_received(data, addr)
-
-    def sendto(self, data: Any, addr: Any = None) -> None:
-        _check_bytes(data)
-        if self._address:
-            if addr not in (None, self._address):
-                raise ValueError(f"Invalid address: must be None or {self._address}")
-            addr = self._address
-        if self._conn_lost and self._address:
-            if self._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES:
-                logger.warning("socket.send() raised exception.")
-            self._conn_lost += 1
-            return
-        if not self._buffer:
-            try:
-                self._send_one(data, addr)
-                return
-            except (BlockingIOError, InterruptedError):
-                self._loop._add_writer(self._sock_fd, self._sendto_ready)
-            except OSError as exc:
-                self._protocol.error_received(exc)
-                return
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                self._fatal_error(exc, "Fatal write error on datagram transport")
-                return
-        self._buffer.append((bytes(data), addr))  # a copy: the caller may reuse theirs
-        self._buffer_size += len(data)
-        self._maybe_pause_protocol()
-
-    def _send_one(self, data: Any, addr: Any) -> None:
-        if self._extra["peername"]:
-            self._sock.send(data)  # connected: the kernel knows where
-        else:
-            self._sock.sendto(data, addr)
-
-    def _sendto_ready(self) -> None:
-        while self._buffer:
-            data, addr = self._buffer[0]
-            try:
-                self._send_one(data, addr)
-            except (BlockingIOError, InterruptedError):
-                break  # still full: wait for the next writable event
-            except OSError as exc:
-                self._drop_first()
-                self._protocol.error_received(exc)
-                return
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                self._drop_first()
-                self._fatal_error(exc, "Fatal write error on datagram transport")
-                return
-            self._drop_first()
-        self._maybe_resume_protocol()
-        if not self._buffer:
-            self._loop._remove_writer(self._sock_fd)
-            if self._closing and not self._conn_lost:
-                self._conn_lost += 1  # as in the socket transport
-                self._call_connection_lost(None)
-
-    def _drop_first(self) -> None:
-        data, _ = self._buffer.popleft()
-        self._buffer_size -= len(data)
 
 
 # ---------------------------------------------------------------------------

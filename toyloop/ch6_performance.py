@@ -2,9 +2,9 @@
 
 This module keeps the loops chapter 6 measures against the real one:
 
-* ``NoHooksEventLoop`` -- ``EventLoop`` with every hook test taken out of
-  ``_run_once``; comparing it with ``EventLoop`` shows what the instrument
-  hook points cost when no instrument is attached (chapter 6, section 5);
+* ``NoHooksEventLoop`` -- ``EventLoop`` that ignores instruments; since the
+  tools observe from outside (``toyloop/observe.py``) it runs the same code as
+  ``EventLoop``, and comparing the two shows that tracing off costs nothing;
 * deliberately naive "before" variants, each one a small subclass that undoes
   one design decision of chapters 2-3, so the notebook can time before and
   after on the real loop:
@@ -29,13 +29,7 @@ import heapq
 import math
 from typing import Any
 
-from .ch2_futures import (
-    _MIN_CANCELLED_TIMER_HANDLES_FRACTION,
-    _MIN_SCHEDULED_TIMER_HANDLES,
-    MAXIMUM_SELECT_TIMEOUT,
-    Handle,
-    TimerHandle,
-)
+from .ch2_futures import Handle, TimerHandle
 from .ch5_asyncio import EventLoop
 
 # ---------------------------------------------------------------------------
@@ -44,50 +38,20 @@ from .ch5_asyncio import EventLoop
 
 
 class NoHooksEventLoop(EventLoop):
-    """``EventLoop`` whose ``_run_once`` has no hook points at all.
+    """``EventLoop`` that ignores instruments: the loop with tracing off, by construction.
 
-    ``_run_once`` is a copy of ``BaseLoop._run_once`` (chapter 2) without its
-    hook points: no ``if "..." in hooks`` tests, and the slow path for debug
-    mode only.  Anything else that differed would be measured too, so the copy
-    must follow the original (tests/test_bench.py compares the two).  Only for
-    measuring: instruments attached to it are never called.
+    Instruments used to be hook points inside ``_run_once``, and this class
+    was a copy of it without them, to measure what they cost when no tool was
+    attached.  Now the tools observe from outside (``toyloop/observe.py``):
+    ``add_instrument`` wraps the loop's pieces and ``remove_instrument`` takes
+    the wrappers away, so ``EventLoop`` runs exactly this class's code when
+    nobody watches (tests/test_bench.py checks that ``_run_once`` is the same
+    function).  The benchmark's ``toyloop-nohooks`` row therefore measures
+    the noise between two runs of one loop.
     """
 
-    def _run_once(self) -> None:
-        scheduled = self._scheduled
-        sched_count = len(scheduled)
-        if (sched_count > _MIN_SCHEDULED_TIMER_HANDLES and
-                self._timer_cancelled_count / sched_count > _MIN_CANCELLED_TIMER_HANDLES_FRACTION):
-            self._purge_cancelled_timers()
-        else:
-            while scheduled and scheduled[0][2]._cancelled:
-                self._timer_cancelled_count -= 1
-                heapq.heappop(scheduled)[2]._scheduled = False
-        timeout = None
-        if self._ready or self._stopping:
-            timeout = 0
-        elif scheduled:
-            timeout = min(max(0, scheduled[0][0] - self.time()), MAXIMUM_SELECT_TIMEOUT)
-        event_list = self._select(timeout)
-        self._process_events(event_list)
-        event_list = None
-        if scheduled:
-            end_time = self.time() + self._clock_resolution
-            while scheduled and scheduled[0][0] < end_time:
-                timer = heapq.heappop(scheduled)[2]
-                timer._scheduled = False
-                self._ready.append(timer)
-        ready = self._ready
-        watched = self._debug
-        for _ in range(len(ready)):
-            handle = ready.popleft()
-            if handle._cancelled:
-                continue
-            if watched:
-                self._run_handle_watched(handle)
-            else:
-                handle._run()
-        handle = None
+    def add_instrument(self, instrument: Any) -> None:
+        """Ignored: this loop is only for measuring."""
 
 
 # ---------------------------------------------------------------------------
@@ -211,7 +175,7 @@ class AlwaysPollLoop(EventLoop):
     Chapter 3's ``_select`` without its ``timeout == 0`` shortcut."""
 
     def _select(self, timeout: float | None) -> list:
-        sockets_waiting = len(self._selector_map) > self._internal_fds
+        sockets_waiting = len(self._selector_map) > self._wakeup_fds
         real_timeout = self._clock.budget(timeout, sockets_waiting, self._threads_busy())
         event_list = self._selector.select(real_timeout)
         self._clock.idle(timeout, bool(event_list))

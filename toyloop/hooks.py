@@ -2,10 +2,11 @@
 
 A learner tool (the rich tracer, the ipywidgets explorer, a test's recorder)
 subscribes an *instrument*: any object with methods named after hook points.
-The loop keeps ``_hooks``, a dict from hook name to the list of bound methods
-that want it, so a hook point costs one ``in`` test on a dict that is usually
-empty (trio's ``Instruments`` does the same).  ``_run_once``, the hottest path,
-first asks once per iteration whether the dict is empty at all.
+The loop's observer (``toyloop/observe.py``) keeps ``_hooks``, a dict from hook
+name to the list of bound methods that want it, so an unused hook costs one
+``in`` test (trio's ``Instruments`` does the same).  The loop's own pieces call
+no hooks at all: the observer wraps them from outside while an instrument is
+attached, and a loop without one runs them bare.
 
 Hook points, in the order one iteration calls them::
 

@@ -7,6 +7,12 @@ raised, is logged too).  ``env.h`` holds the helpers to use (``sleep``, ``gather
 ``wait_for``, ``ensure_future``, ``current_task``, ``shield``): asyncio's own or
 toyloop's, so one scenario exercises both sets on toyloop's loop.
 
+Whole programs (a coroutine function ``main`` that returns what it recorded)
+use the simpler pair ``run_program_on(kind, main)`` and
+``run_program_on_both(main)``: ``asyncio.Runner`` on asyncio's loop and on
+toyloop's ``EventLoop``, results compared.  The chapter 5 suites (streams,
+transports, third-party libraries, the rest of the loop API) share them.
+
 ``run_on_both(scenario)`` runs it once on asyncio's loop (the reference) and then
 on toyloop's ``EventLoop`` with each clock and each helper set, and asserts that
 every run logged the same events.  It returns the reference log, so a test can
@@ -281,6 +287,36 @@ def run_on_both(
             scenario, variant, debug=debug, compare_callback_sources=compare_callback_sources
         )
         assert got == expected, _diff(expected, got, reference, variant)
+    return expected
+
+
+def run_program_on(kind: str, main: Callable[[], Any], *, timeout: float = 8.0,
+                   clock: Any = None) -> Any:
+    """Run ``main()`` under ``asyncio.Runner`` on asyncio's loop or on toyloop's.
+
+    ``kind`` is ``"asyncio"`` or ``"toyloop"``; ``clock`` (toyloop only) is the
+    loop's clock, a real one by default.  ``timeout`` bounds the whole program.
+    """
+    if kind == "asyncio":
+        factory = None
+    else:
+        def factory() -> toyloop.EventLoop:
+            return toyloop.EventLoop(clock=clock)
+    with asyncio.Runner(loop_factory=factory) as runner:
+        assert isinstance(runner.get_loop(), toyloop.EventLoop) == (kind == "toyloop")
+        return runner.run(asyncio.wait_for(main(), timeout))
+
+
+def run_program_on_both(main: Callable[[], Any], *, clocks: Iterable[Callable[[], Any]] = (),
+                        timeout: float = 8.0) -> Any:
+    """Run ``main`` on asyncio's loop, then on toyloop's (real clock, then each of
+    ``clocks``); every result must equal asyncio's, which is returned."""
+    expected = run_program_on("asyncio", main, timeout=timeout)
+    assert expected, "the scenario recorded nothing: it would pass trivially"
+    for make_clock in (None, *clocks):
+        clock = None if make_clock is None else make_clock()
+        actual = run_program_on("toyloop", main, timeout=timeout, clock=clock)
+        assert actual == expected, f"toyloop (clock={clock!r}): {actual}\nasyncio: {expected}"
     return expected
 
 

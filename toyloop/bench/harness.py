@@ -258,7 +258,12 @@ def targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def tracing_off(summary: dict[str, Any]) -> dict[str, Any] | None:
-    """Callbacks on EventLoop (hook tests, no instrument) vs a loop without hook points."""
+    """Callbacks on EventLoop (no instrument) vs NoHooksEventLoop, which ignores instruments.
+
+    Since the tools observe from outside (``toyloop/observe.py``) both run the same
+    ``_run_once``: the difference is the noise between two runs of one loop.  The keys
+    keep their old names for comparison with older results.
+    """
     row = summary.get("callbacks", {})
     with_hooks = row.get("toyloop", {}).get("median_s")
     without = row.get("toyloop-nohooks", {}).get("median_s")

@@ -68,8 +68,9 @@ def notes(summary: dict[str, Any]) -> list[str]:
     off = summary.get("tracing_off")
     if off:
         lines.append(
-            f"Tracing off: callbacks with hook tests {off['with_hook_tests_s']:.4f} s, "
-            f"without hook points {off['without_hook_points_s']:.4f} s: "
+            f"Tracing off: callbacks on EventLoop, no instrument "
+            f"{off['with_hook_tests_s']:.4f} s, "
+            f"on NoHooksEventLoop {off['without_hook_points_s']:.4f} s: "
             f"{off['difference_pct']:+.1f}% (run-to-run spread of either: up to "
             f"{off['spread_pct']:.0f}%)")
     for t in summary["targets"]:

@@ -227,7 +227,7 @@ class IterationLimit:
         selector = getattr(loop, "_selector", None)
         if selector is None:
             return False
-        if len(selector.get_map()) > getattr(loop, "_internal_fds", 0):
+        if len(selector.get_map()) > getattr(loop, "_wakeup_fds", 0):
             return True
         try:  # a wake-up already written to the self-pipe (call_soon_threadsafe)
             if selector.select(0.05):  # waits only when about to call it idle

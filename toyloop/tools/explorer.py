@@ -497,7 +497,7 @@ class LiveMonitor:
         fds = 0
         if sel is not None and not loop.is_closed():
             fds = len(sel.get_map())
-            internal = getattr(loop, "_internal_fds", 0)
+            internal = getattr(loop, "_wakeup_fds", 0)
         try:
             tasks = len(asyncio.all_tasks(loop)) if not loop.is_closed() else 0
         except RuntimeError:

@@ -17,8 +17,9 @@ itself.  Curio's ``Activation`` and trio's ``Instrument`` play the same role;
 asyncio has no instrument hooks -- its nearest tool is debug mode
 (``loop.set_debug(True)``, ``base_events.py``), which logs slow callbacks.
 
-Cheap when off: with no instrument attached, each hook point in ``_run_once``
-costs one dict-membership test, and this module is never imported by the core.
+Free when off: the loop's pieces carry no hooks; attaching an instrument
+wraps them from outside (``toyloop/observe.py``) and detaching unwraps them,
+and this module is never imported by the core.
 
 Output is plain text in a terminal and in a notebook (where rich sends
 ``text/plain`` plus ``text/html``); the console is always 100 columns wide, so

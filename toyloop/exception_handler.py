@@ -1,0 +1,83 @@
+"""The loop's exception handler: where errors with nobody to raise to are reported (bottom layer).
+
+A callback that raises, a task destroyed while pending, a future whose
+exception nobody retrieved: there is no caller to raise to, so the loop hands
+a *context* dict (``message``, ``exception``, ``handle``, ``future``...) to its
+exception handler.  Chapter 2 teaches that errors go there
+(``Handle._run`` calls ``loop.call_exception_handler``); how the default
+handler words its log record, and how a handler that fails is itself
+reported, is asyncio's production detail and lives here (asyncio:
+``base_events.BaseEventLoop.call_exception_handler``).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger("asyncio")  # asyncio's logger, so its handlers see us too
+
+__all__ = ["ExceptionHandlerMixin"]
+
+
+class ExceptionHandlerMixin:
+    """``get/set_exception_handler``, ``default_exception_handler``, ``call_exception_handler``."""
+
+    _exception_handler: Callable | None = None
+
+    def get_exception_handler(self) -> Callable | None:
+        return self._exception_handler
+
+    def set_exception_handler(self, handler: Callable | None) -> None:
+        if handler is not None and not callable(handler):
+            raise TypeError(f"A callable object or None is expected, got {handler!r}")
+        self._exception_handler = handler
+
+    def default_exception_handler(self, context: dict[str, Any]) -> None:
+        """Log ``context`` the way asyncio does: message, then ``key: value`` lines."""
+        message = context.get("message") or "Unhandled exception in event loop"
+        exception = context.get("exception")
+        exc_info: Any = False
+        if exception is not None:
+            exc_info = (type(exception), exception, exception.__traceback__)
+        log_lines = [message]
+        for key in sorted(context):
+            if key in {"message", "exception"}:
+                continue
+            value = context[key]
+            if key == "source_traceback":
+                value = "Object created at (most recent call last):\n" + "".join(
+                    traceback.format_list(value)).rstrip()
+            else:
+                value = repr(value)
+            log_lines.append(f"{key}: {value}")
+        logger.error("\n".join(log_lines), exc_info=exc_info)
+
+    def call_exception_handler(self, context: dict[str, Any]) -> None:
+        """Report an error that has nobody to raise to; never raises itself."""
+        if self._exception_handler is None:
+            try:
+                self.default_exception_handler(context)
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException:
+                logger.error("Exception in default exception handler", exc_info=True)
+            return
+        try:
+            self._exception_handler(self, context)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            try:
+                self.default_exception_handler({
+                    "message": "Unhandled error in exception handler",
+                    "exception": exc,
+                    "context": context,
+                })
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException:
+                logger.error("Exception in default exception handler while handling an "
+                             "unexpected error in custom exception handler", exc_info=True)
