@@ -145,7 +145,7 @@ SENDALL_WRONG = [
     (sendall_restarts, INCORRECT, "slow reader", "sent twice"),
     (sendall_busy_wait, INCORRECT, "instead of retrying", "BlockingIOError"),
     (_sendall_with(remove=False, on_error="raise"), INCORRECT,
-     "small payload|no writer registered", "writer is still registered"),
+     "small payload|no writer registered|instead of retrying", "writer is still registered"),
     (_sendall_with(remove=True, on_error="swallow"), INCORRECT, "peer has gone away",
      "returned normally"),
     (_sendall_with(remove=True, on_error="ignore"), INCORRECT, "peer has gone away",
@@ -228,7 +228,7 @@ CHAT_WRONG = [
     (chat_echo_to_all, INCORRECT, "does not get its own", "her own message"),
     (chat_one_at_a_time, INCORRECT, "reaches every other", "create_task"),
     (chat_no_cleanup, INCORRECT, "reaches every other|leaving does not break",
-     "not closed"),
+     "an OSError"),
     (chat_first_other_only, INCORRECT, "reaches every other", "expected b'hi all"),
     (chat_blocking_accept, INCORRECT, "reaches every other", "BlockingIOError"),
 ]
@@ -289,7 +289,7 @@ PORTS_WRONG = [
     (_probe_ports("sequential"), INCORRECT, "at the same time", "one after another"),
     (_probe_ports("everything times out"), INCORRECT, "nobody listens", "ConnectionRefused"),
     (_probe_ports("no timeout"), TIMED_OUT, "never answers", "did not finish"),
-    (ports_leak, INCORRECT, "nobody listens|closes every socket", "is still open"),
+    (ports_leak, INCORRECT, "nobody listens|closes every socket", "still open"),
     (ports_as_list, INCORRECT, "nobody listens", "should return a dict"),
 ]
 
@@ -326,10 +326,10 @@ def _http_client(request_line_end="\r\n\r\n", read="all", status_type=int,
 HTTP_WRONG = [
     # One recv may get the headers only (/hello fails) or a first piece of /big.
     (_http_client(read="once"), INCORRECT, "GET /hello|GET /big", "keep reading"),
-    (_http_client(status_type=str), INCORRECT, "GET /hello", "the int 200"),
-    (_http_client(split_body=False), INCORRECT, "GET /hello", "without the headers"),
+    (_http_client(status_type=str), INCORRECT, "GET /hello|GET /big", "the int 200"),
+    (_http_client(split_body=False), INCORRECT, "GET /hello|GET /big", "without the headers"),
     (_http_client(host_header=False), INCORRECT, "Host header", "no Host header"),
-    (_http_client(request_line_end="\r\n"), INCORRECT, "GET /hello", "empty line"),
+    (_http_client(request_line_end="\r\n"), INCORRECT, "GET /hello|GET /big", "empty line"),
 ]
 
 

@@ -481,11 +481,13 @@ class _LeakTracker:
     def __init__(self) -> None:
         self.before = snapshot()
         self.record: list = []
+        self.created: set[int] = set()
         self._found: list[str] | None = None
 
     def problems(self) -> list[str]:
         if self._found is None:
-            self._found = collect_unclosed(self.record) + leak_report(self.before)
+            self._found = (collect_unclosed(self.record, self.created)
+                           + leak_report(self.before))
         return self._found
 
 
@@ -493,9 +495,10 @@ class _LeakTracker:
 def _leak_tracking() -> Any:
     """Record where sockets are created and which ones were dropped while open."""
     tracker = _LeakTracker()
-    with socket_sites(), warnings.catch_warnings(record=True) as record:
+    with socket_sites() as sites, warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always", ResourceWarning)
         tracker.record = record
+        tracker.created = sites.created
         yield tracker
 
 
@@ -563,7 +566,9 @@ class Exercise:
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
             status, message = self._run_case(case, candidate)
-            if status == NOT_ATTEMPTED and passed:  # one part written, another not yet
+            if status == NOT_ATTEMPTED and passed and \
+                    self._unwritten != f"your {getattr(candidate, '__name__', '')}()":
+                # one part written (a method), another not yet
                 return CheckResult(self.name, INCORRECT, (
                     f"{self._unwritten or 'part of your code'} still raises "
                     "NotImplementedError: the cases before this one passed, so fill that "

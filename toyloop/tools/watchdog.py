@@ -770,16 +770,21 @@ class socket_sites:  # noqa: N801 - used as a context manager, like a function
     (tracemalloc would know too, but slows every allocation fifty-fold.)
     """
 
-    def __enter__(self) -> None:
+    created: set[int] = set()  # ids of the sockets made while active (this case's)
+
+    def __enter__(self) -> socket_sites:
         self._original = original = socket.socket.__init__
+        created = self.created = set()
 
         def __init__(sock: socket.socket, *args: Any, **kwargs: Any) -> None:
             original(sock, *args, **kwargs)
+            created.add(id(sock))
             site = _learner_site(sys._getframe(1))
             if site is not None:
                 _SOCKET_SITES[sock] = site
 
         socket.socket.__init__ = __init__  # type: ignore[method-assign]
+        return self
 
     def __exit__(self, *exc: Any) -> None:
         socket.socket.__init__ = self._original  # type: ignore[method-assign]
@@ -922,12 +927,19 @@ def _live_pool_processes() -> set[int]:
     return pids
 
 
-def collect_unclosed(record: list[warnings.WarningMessage]) -> list[str]:
-    """ResourceWarnings for sockets the garbage collector had to close."""
+def collect_unclosed(record: list[warnings.WarningMessage],
+                     created: set[int] | None = None) -> list[str]:
+    """ResourceWarnings for sockets of this case that the garbage collector had to close.
+
+    A socket some earlier code dropped may be collected during any case: only the
+    ones ``created`` (ids) while the case ran are the case's.
+    """
     found = []
     for w in record:
         if issubclass(w.category, ResourceWarning) and "socket" in str(w.message):
             src = getattr(w, "source", None)
+            if created is not None and (src is None or id(src) not in created):
+                continue
             where = _where_created(src) if src is not None else ""
             found.append(f"a socket was not closed: the garbage collector had to close "
                          f"it{where}")
