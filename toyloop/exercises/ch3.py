@@ -977,6 +977,9 @@ def local_http_server():
     """
     server = http.server.ThreadingHTTPServer((HOST, 0), _Handler)
     server.daemon_threads = True
+    # A client that hangs up early (a wrong answer) is not the server's error: no
+    # traceback printed into the learner's notebook.
+    server.handle_error = lambda request, client_address: None
     server.requests = []
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="local-http-server")

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ast
 import ctypes
+import gc
 import linecache
 import multiprocessing
 import os
@@ -67,7 +68,7 @@ __all__ = [
 # the kernel made it wait for a CPU) before it is reported as blocking.  Correct
 # answers hold it for microseconds; the blocking calls the chapters warn about
 # hold it for as long as the network, a sleep or a thread takes.
-BLOCK_BUDGET = float(os.environ.get("TOYLOOP_BLOCK_BUDGET", "0.25"))
+BLOCK_BUDGET = float(os.environ.get("TOYLOOP_BLOCK_BUDGET", "0.35"))
 SAMPLE = 0.01
 _FORGIVE = 4.0  # runqueue waiting counted up to this many times the CPU time used
 # A handle that has blocked this long is interrupted rather than waited for.
@@ -325,6 +326,21 @@ def _schedstat(native_id: int | None) -> tuple[float, float] | None:
 # ---------------------------------------------------------------------------
 
 _local = threading.local()
+
+# Garbage collection runs inside whatever code allocates -- often the learner's
+# handle -- and a full collection in a big process can take a tenth of a second.
+# That time is not the learner's: it is measured per thread and not counted.
+_gc_total: dict[int, float] = {}
+_gc_started: dict[int, float] = {}
+
+
+def _gc_callback(phase: str, info: dict) -> None:
+    ident = threading.get_ident()
+    if phase == "start":
+        _gc_started[ident] = time.monotonic()
+    elif ident in _gc_started:
+        spent = time.monotonic() - _gc_started.pop(ident)
+        _gc_total[ident] = _gc_total.get(ident, 0.0) + spent
 _CREATED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # task -> learner's line
 
 
@@ -384,6 +400,8 @@ class CaseGuard:
         if self._in_main_thread():
             self._old_handler = signal.signal(signal.SIGALRM, self._on_signal)
         self._old_trace = sys.gettrace()
+        if _gc_callback not in gc.callbacks:
+            gc.callbacks.append(_gc_callback)
         self._thread = threading.Thread(target=self._watch, name="toyloop-checker-watchdog",
                                         daemon=True)
         self._thread.start()
@@ -470,6 +488,7 @@ class CaseGuard:
     def _watch(self) -> None:
         last = time.monotonic()
         last_sched = _schedstat(self.native_id)
+        last_gc = _gc_total.get(self.thread_id, 0.0)
         next_interrupt = next_hog = None
         while not self._done.wait(SAMPLE):
             now = time.monotonic()
@@ -480,6 +499,9 @@ class CaseGuard:
             # Time the thread waited for a CPU is forgiven, except in proportion to
             # the CPU it did use: a spin on a loaded machine is still a spin.
             step = max(0.0, (now - last) - waited) + min(waited, _FORGIVE * ran)
+            collected = _gc_total.get(self.thread_id, 0.0)
+            step = max(0.0, step - (collected - last_gc))
+            last_gc = collected
             last_now = last
             last, last_sched = now, sched
             frame = sys._current_frames().get(self.thread_id)
