@@ -16,7 +16,7 @@ STAMP  := $(VENV)/.stamp
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help venv check-python lab test test-unit test-notebooks sync notebooks screenshots \
-	lint bench clean distclean
+	lint bench figures clean distclean
 
 help:
 	@echo "make lab          install into $(VENV) if needed, then open the notebooks in JupyterLab"
@@ -26,6 +26,7 @@ help:
 	@echo "make screenshots  run the browser test and copy its screenshot to docs/ (needs chromium)"
 	@echo "make lint         ruff check"
 	@echo "make bench        python -m toyloop.bench"
+	@echo "make figures      render docs/diagrams/*.dot to notebooks/figures/*.svg (needs graphviz)"
 	@echo "make venv         create/refresh $(VENV) with $(PYTHON) (PYTHON=python3.12 for another)"
 	@echo "make clean        remove caches and build files; distclean also removes the venvs"
 
@@ -100,6 +101,10 @@ lint: venv
 
 bench: venv
 	$(VPY) -m toyloop.bench
+
+# Diagrams: Graphviz sources -> committed SVGs (apt-get install graphviz fonts-dejavu-core).
+figures: venv
+	$(VPY) -m toyloop.tools.diagrams
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .hypothesis .ruff_cache

@@ -335,8 +335,29 @@ def test_plots_draw(tmp_path) -> None:
     summary = harness.summarize(_fake_runs())
     ax = report.plot_ratios(summary)
     assert len(ax.patches) == 3 * (len(summary["workloads"]) - 1)  # no idle_conns bars
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[0] == 0
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "toyloop's target" in legend and "1.0 = as fast as asyncio" in legend
+    assert any(list(line.get_ydata()) == [1.0, 1.0] for line in ax.get_lines())  # 1.0 marked
     ax2 = report.plot_timer_scaling(summary)
-    assert ax2.get_lines()
+    assert ax2.get_lines() and ax2.get_yscale() == "linear"
+    rows = [("_run_once (ch2_futures.py:1)", 100, 60.0), ("call_soon", 100, 40.0)]
+    ax3 = report.plot_profile(rows)
+    assert [t.get_text() for t in ax3.get_yticklabels()] == ["call_soon",
+                                                             "_run_once (ch2_futures.py:1)"]
+
+
+def test_printed_report_fits_88_columns(capsys) -> None:
+    pytest.importorskip("rich")
+    report.print_report(harness.summarize(_fake_runs()), width=88)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and max(len(line.rstrip()) for line in lines) <= 88
+    assert any(line.startswith("callbacks") for line in lines)
+
+
+def test_profile_rows_share_of_own_time() -> None:
+    stats = {("a.py", 1, "f"): (1, 10, 3.0, 3.0, {}), ("~", 0, "<len>"): (1, 5, 1.0, 1.0, {})}
+    assert report.profile_rows(stats) == [("f (a.py:1)", 10, 75.0), ("<len>", 5, 25.0)]
 
 
 def test_run_suite_in_process_with_sizes() -> None:

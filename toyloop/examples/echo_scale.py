@@ -11,6 +11,10 @@ more than one file descriptor per client) -- and each one:
    the end all of them really are connected at the same time;
 3. closes.
 
+With a :class:`Pace` (``WATCHABLE``), the clients arrive over a few seconds and
+send several lines each, slowly enough for chapter 3's live monitor to show the
+connections climb and the bytes flow.
+
 Run the full-size figure from a shell::
 
     python -m toyloop.examples.echo_scale --clients 10000
@@ -90,18 +94,56 @@ async def serve_until(loop, listener, stats, n_clients):
 # -- The clients: stock asyncio, somewhere else -----------------------------------
 
 
-async def _clients(port, n_clients):
+@dataclass(frozen=True)
+class Pace:
+    """How fast the clients arrive and talk, so a person can watch it happen.
+
+    Client ``i`` of ``n`` connects ``ramp * i / n`` seconds after the start (so the
+    connections climb steadily for ``ramp`` seconds), then sends ``lines`` lines, one
+    every ``gap`` seconds, each time waiting for its echo.  ``Pace()`` is no pacing:
+    everyone at once, one line each (the quick test).
+    """
+
+    ramp: float = 0.0
+    lines: int = 1
+    gap: float = 0.0
+
+    def total_bytes(self, n_clients):
+        """What the server echoes in all: every client's lines (see ``_line``)."""
+        return sum(len(_line(i, k)) for i in range(n_clients) for k in range(self.lines))
+
+
+WATCHABLE = Pace(ramp=2.0, lines=5, gap=0.4)  # about 4 s for 1000 clients (chapter 3)
+
+
+def _line(i, k):
+    return f"hello from client {i}\n".encode() if k == 0 else f"line {k} from {i}\n".encode()
+
+
+async def _talk(reader, writer, i, pace):
+    """Send ``pace.lines`` lines, ``pace.gap`` s apart; True if every echo was right."""
+    right = True
+    for k in range(pace.lines):
+        if k:
+            await asyncio.sleep(pace.gap)
+        message = _line(i, k)
+        writer.write(message)
+        await writer.drain()
+        right &= await reader.readexactly(len(message)) == message
+    return right
+
+
+async def _clients(port, n_clients, pace):
     finished = 0  # clients that have their echo (or failed trying)
     everyone = asyncio.Event()
 
     async def one(i):
         nonlocal finished
-        message = f"hello from client {i}\n".encode()
         try:
+            if pace.ramp:
+                await asyncio.sleep(pace.ramp * i / n_clients)
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(message)
-            await writer.drain()
-            reply = await reader.readexactly(len(message))
+            right = await _talk(reader, writer, i, pace)
         finally:
             finished += 1
             if finished == n_clients:
@@ -111,25 +153,26 @@ async def _clients(port, n_clients):
         finally:
             writer.close()
             await writer.wait_closed()
-        return reply == message
+        return right
 
     results = await asyncio.gather(*(one(i) for i in range(n_clients)),
                                    return_exceptions=True)
     return sum(r is True for r in results)
 
 
-def run_clients(port, n_clients):
-    """Connect ``n_clients`` asyncio clients at once; return how many got their echo."""
-    return asyncio.run(_clients(port, n_clients))
+def run_clients(port, n_clients, pace=Pace()):
+    """Run ``n_clients`` asyncio clients paced by ``pace``; return how many got every echo."""
+    return asyncio.run(_clients(port, n_clients, pace))
 
 
 # -- Putting it together ------------------------------------------------------------
 
 
-def run_echo_test(n_clients, *, client_executor=None):
+def run_echo_test(n_clients, *, client_executor=None, pace=Pace()):
     """Serve ``n_clients`` concurrent clients from this thread; return a result dict.
 
-    ``client_executor`` runs the clients (default: one worker thread).  The
+    ``client_executor`` runs the clients (default: one worker thread); ``pace`` says
+    how fast they arrive and talk (default: all at once, one line each).  The
     server's loop, listener and every connection are closed before returning.
     """
     own_executor = client_executor is None
@@ -146,7 +189,7 @@ def run_echo_test(n_clients, *, client_executor=None):
         port = listener.getsockname()[1]
         stats = ServerStats()
         start = time.perf_counter()
-        clients = client_executor.submit(run_clients, port, n_clients)
+        clients = client_executor.submit(run_clients, port, n_clients, pace)
         loop.run_until_complete(serve_until(loop, listener, stats, n_clients))
         correct = clients.result(timeout=60)
         elapsed = time.perf_counter() - start

@@ -39,7 +39,7 @@ from typing import Any
 
 from .recorder import Iteration, Recorder, Snapshot, run_program
 
-__all__ = ["PANES", "Explorer", "ExplorerModel", "LiveMonitor"]
+__all__ = ["PANES", "Explorer", "ExplorerModel", "LiveMonitor", "static_view"]
 
 # Pane name -> title shown above it.
 PANES = {
@@ -236,8 +236,8 @@ def _program_name(program: Any) -> str:
 
 
 def _pre(text: str) -> str:
-    return (f'<pre style="{_MONO};margin:0;white-space:pre-wrap;word-break:break-word">'
-            f"{html.escape(text)}</pre>")
+    return (f'<pre style="{_MONO};margin:0;white-space:pre-wrap;word-break:break-word;'
+            f'text-align:left;background:none;padding:0">{html.escape(text)}</pre>')
 
 
 def _card(title: str, body: str, name: str) -> str:
@@ -353,34 +353,9 @@ class Explorer(ExplorerModel):
         self.back_button.disabled = self.position == 0
         self.step_button.disabled = self.position == self.last
 
-    def timeline_html(self) -> str:
+    def timeline_html(self, position: int | None = None) -> str:
         """The timeline as a small HTML grid; the current iteration's column is shaded."""
-        names, runs = self.timeline_rows()
-        if not names:
-            return _pre("(no task ran)")
-        cell = "width:14px;height:14px;padding:0;border:1px solid #eaeef2"
-        head = ['<th style="text-align:left;padding-right:8px">task</th>']
-        for i in range(1, self.last + 1):
-            shade = "background:#ffe8a3;" if i == self.position else ""
-            label = str(i) if i % 5 == 0 or i in (1, self.position) else ""
-            head.append(f'<th style="{shade}font-weight:normal;font-size:10px;'
-                        f'min-width:14px">{label}</th>')
-        rows = ["<tr>" + "".join(head) + "</tr>"]
-        for name, iters in zip(names, runs, strict=True):
-            tds = [f'<td style="padding-right:8px;white-space:nowrap">{html.escape(name)}</td>']
-            for i in range(1, self.last + 1):
-                if i in iters:
-                    color = "#2da44e" if i != self.position else "#1a7f37"
-                    style = f"{cell};background:{color}"
-                elif i == self.position:
-                    style = f"{cell};background:#fff3c4"
-                else:
-                    style = cell
-                tds.append(f'<td title="{html.escape(name)}, iteration {i}" style="{style}">'
-                           "</td>")
-            rows.append("<tr>" + "".join(tds) + "</tr>")
-        return (f'<div style="overflow-x:auto"><table style="{_MONO};border-collapse:collapse;'
-                f'font-size:11.5px">{"".join(rows)}</table></div>')
+        return _timeline_html(self, self.position if position is None else position)
 
     # -- display --------------------------------------------------------------------
 
@@ -388,10 +363,140 @@ class Explorer(ExplorerModel):
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         # The stored text/plain stays the same on every run (nbval compares it).
         bundle["text/plain"] = repr(self)
+        # A viewer without a kernel (nbconvert's HTML, GitHub) cannot draw the widget and
+        # falls back to this: the same panes, every recorded position, as plain HTML.
+        bundle["text/html"] = self.static_html()
         return bundle
+
+    def _ipython_display_(self) -> None:
+        """In IPython: the widget, then the static copy as an output of its own.
+
+        JupyterLab never falls back from a widget view to its text/html: before the
+        notebook runs it shows "Error displaying widget: model not found".  So the static
+        copy is a second output, which a style rule hides once the live widget is drawn
+        next to it (see :data:`_HIDE_STATIC`).
+        """
+        from IPython.display import display
+
+        bundle = self.widget._repr_mimebundle_() or {}
+        bundle["text/plain"] = repr(self)
+        display(bundle, raw=True)
+        display(_static_bundle(self.static_html(), repr(self)), raw=True)
+
+    def static_html(self, max_positions: int = 40) -> str:
+        """The explorer as static HTML (no kernel, no JavaScript): see :func:`static_view`."""
+        return static_view(self, max_positions=max_positions)
 
     def __repr__(self) -> str:
         return f"<Explorer {self.title}: {self.last} iterations recorded>"
+
+
+def _timeline_html(model: ExplorerModel, position: int) -> str:
+    """The timeline grid of ``model`` with ``position``'s column shaded."""
+    names, runs = model.timeline_rows()
+    if not names:
+        return _pre("(no task ran)")
+    cell = "width:14px;height:14px;padding:0;border:1px solid #eaeef2"
+    head = ['<th style="text-align:left;padding-right:8px">task</th>']
+    for i in range(1, model.last + 1):
+        shade = "background:#ffe8a3;" if i == position else ""
+        label = str(i) if i % 5 == 0 or i in (1, position) else ""
+        head.append(f'<th style="{shade}font-weight:normal;font-size:10px;'
+                    f'min-width:14px">{label}</th>')
+    rows = ["<tr>" + "".join(head) + "</tr>"]
+    for name, iters in zip(names, runs, strict=True):
+        tds = [f'<td style="padding-right:8px;white-space:nowrap">{html.escape(name)}</td>']
+        for i in range(1, model.last + 1):
+            if i in iters:
+                color = "#2da44e" if i != position else "#1a7f37"
+                style = f"{cell};background:{color}"
+                mark = "#"  # visible where styles are stripped (GitHub's viewer)
+            elif i == position:
+                style, mark = f"{cell};background:#fff3c4", ""
+            else:
+                style, mark = cell, ""
+            tds.append(f'<td title="{html.escape(name)}, iteration {i}" style="{style};'
+                       f'color:transparent;font-size:1px">{mark}</td>')
+        rows.append("<tr>" + "".join(tds) + "</tr>")
+    return (f'<div style="overflow-x:auto"><table style="{_MONO};border-collapse:collapse;'
+            f'font-size:11.5px">{"".join(rows)}</table></div>')
+
+
+# ---------------------------------------------------------------------------
+# The static view: what the widget shows, for viewers without a kernel
+# ---------------------------------------------------------------------------
+#
+# nbconvert's HTML export (which nbviewer and static sites use) and GitHub's notebook
+# viewer cannot run ipywidgets; they show a display's text/html instead.  So the
+# explorer also renders itself as plain HTML: a table of panes per recorded position,
+# the displayed position open, the others folded in <details> to click through.  The
+# layout is tables, not CSS grid, because GitHub strips style attributes; the content
+# comes from the recording only, so it is the same on every run (nbval compares it).
+
+
+# Hide a static copy when its live widget is drawn in the same output area (JupyterLab,
+# after running).  Before running, or in nbconvert's HTML and on GitHub (which drop the
+# rule), no live widget exists and the static copy shows.
+_HIDE_STATIC = ("<style>.jp-OutputArea:has(.toyloop-explorer) .toyloop-static,"
+                ".jp-OutputArea:has(.toyloop-live) .toyloop-live-static"
+                "{display:none}</style>")
+
+
+def _static_bundle(page: str, plain: str) -> dict[str, str]:
+    """A display bundle for a static copy; text/plain says what it is."""
+    return {"text/html": _HIDE_STATIC + page,
+            "text/plain": f"(static copy of {plain} for viewers without widgets)"}
+
+
+def _static_position(model: ExplorerModel, position: int) -> str:
+    """One position's panes: the iteration, a 2x2 table of state panes, the timeline."""
+    def pane(name: str) -> str:
+        body = (_timeline_html(model, position) if name == "timeline"
+                else _pre(model.pane_text(name, position)))
+        return (f'<div class="toyloop-static-pane" data-pane="{name}"><b>'
+                f"{html.escape(PANES[name])}</b>{body}</div>")
+
+    # text-align and the pre's background are set here because nbconvert's page style
+    # right-aligns table cells and shades <pre>.
+    cell = ('style="vertical-align:top;text-align:left;padding:4px 8px;'
+            'border:1px solid #d0d7de;width:50%"')
+    grid = "".join(
+        f"<tr><td {cell}>{pane(a)}</td><td {cell}>{pane(b)}</td></tr>"
+        for a, b in (("ready", "timers"), ("selector", "tasks")))
+    return (f"{pane('iteration')}"
+            f'<table style="border-collapse:collapse;width:100%;margin:6px 0">{grid}</table>'
+            f"{pane('timeline')}")
+
+
+def static_view(model: ExplorerModel, max_positions: int = 40) -> str:
+    """``model`` as static HTML: header, then every position (up to ``max_positions``).
+
+    The model's current position is shown open; the others are folded ``<details>``,
+    so a reader without a kernel can still "step" by opening them in turn.
+    """
+    current = model.position
+    parts = [
+        '<div class="toyloop-static" style="max-width:1100px">',
+        f"<p><b>toyloop explorer: <code>{html.escape(model.title)}</code></b> "
+        f"({model.last} iterations recorded; a static copy of the widget: run the "
+        "notebook to step through it)</p>",
+    ]
+    shown = list(range(min(model.last, max_positions - 1) + 1))
+    if model.last not in shown:
+        shown[-1] = model.last  # always show where the program ended
+    if current not in shown:
+        shown.append(current)
+    for position in sorted(shown):
+        state = " open" if position == current else ""
+        parts.append(
+            f'<details class="toyloop-static-position" data-position="{position}"{state}>'
+            f"<summary><code>{html.escape(model.status(position))}</code></summary>"
+            f"{_static_position(model, position)}</details>")
+    if len(shown) <= model.last:
+        parts.append(f"<p>({model.last + 1 - len(shown)} more positions not shown: "
+                     "run the notebook to see them all)</p>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 # ---------------------------------------------------------------------------
@@ -430,6 +535,7 @@ class LiveMonitor:
         self._running = False
         self._peak_fds = 0  # registrations besides the self-pipe, highest seen at a refresh
         self._last = (0, time.perf_counter())
+        self._display: Any = None  # IPython DisplayHandle, when shown with display()
         self.widget: Any = None
         if widget:
             import ipywidgets as w
@@ -475,6 +581,10 @@ class LiveMonitor:
         if self in self.loop._hooks.instruments:
             self.loop.remove_instrument(self)
         self.refresh()
+        if self._display is not None:
+            # Re-send the display: the stored output's text/html (what a viewer without
+            # a kernel shows) becomes the final figures and peaks, not the first zeros.
+            self._display.update(self._repr_mimebundle_(), raw=True)
 
     @property
     def running(self) -> bool:
@@ -526,10 +636,61 @@ class LiveMonitor:
             self.widget.value = self._html(stats)
         return stats
 
+    def peaks(self) -> dict[str, Any]:
+        """The highest value of each numeric figure over every refresh so far."""
+        peaks: dict[str, Any] = {}
+        for stats in self.history:
+            for label, value in stats.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    peaks[label] = max(peaks.get(label, value), value)
+        return peaks
+
+    def _state(self) -> str:
+        return "running" if self._running else "stopped" if self.history else "not started"
+
     def _html(self, stats: dict[str, Any]) -> str:
-        state = "running" if self._running else "stopped"
-        rows = "".join(f'<tr><td style="padding-right:16px">{html.escape(k)}</td>'
-                       f'<td style="text-align:right">{html.escape(str(v))}</td></tr>'
+        state = self._state()
+        peaks = self.peaks()
+        td = 'style="text-align:right;padding-left:16px"'
+        head = (f'<tr><th style="text-align:left">figure</th><th {td}>now</th>'
+                f"<th {td}>peak</th></tr>")
+        rows = "".join(f'<tr><td style="text-align:left;padding-right:16px">{html.escape(k)}</td>'
+                       f"<td {td}>{html.escape(str(v))}</td>"
+                       f"<td {td}>{html.escape(str(peaks.get(k, '')))}</td></tr>"
                        for k, v in stats.items())
-        return _card(f"toyloop live monitor ({state})",
-                     f'<table style="{_MONO}">{rows}</table>', "live")
+        return _card(f"toyloop live monitor ({state}) · {self.refreshes} refreshes",
+                     f'<table style="{_MONO}">{head}{rows}</table>', "live")
+
+    # -- display: the widget, and static HTML for viewers without a kernel ----------
+
+    def display(self) -> Any:
+        """Show the monitor in the notebook; ``stop()`` updates this display at the end.
+
+        Use this rather than ``display(mon.widget)``: it shows the widget, then a static
+        HTML copy as a second output, which ``stop()`` updates, so the saved notebook
+        shows the final figures and peaks in viewers that cannot run widgets.
+        """
+        from IPython.display import display
+
+        if self.widget is not None:
+            bundle = self.widget._repr_mimebundle_() or {}
+            bundle["text/plain"] = repr(self)
+            display(bundle, raw=True)
+        self._display = display(self._repr_mimebundle_(), raw=True, display_id=True)
+        return self._display
+
+    def _ipython_display_(self) -> None:
+        self.display()
+
+    def static_html(self) -> str:
+        """The last refresh's figures and the peaks, as static HTML."""
+        stats = self.history[-1] if self.history else self.stats()
+        return self._html(stats).replace('class="toyloop-card"',
+                                         'class="toyloop-card toyloop-live-static"', 1)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """The static copy (the widget itself is displayed separately by ``display()``)."""
+        return _static_bundle(self.static_html(), "the live monitor")
+
+    def __repr__(self) -> str:
+        return f"<LiveMonitor {self._state()}: {self.refreshes} refreshes>"
