@@ -377,19 +377,27 @@ def case_hash_process_pool(candidate):
 
 
 class _SlowExecutor(concurrent.futures.ThreadPoolExecutor):
-    """Every job takes 0.3 s more: long enough to see whether the caller polls."""
+    """Jobs take 0.8, 0.65, 0.5 s more, in the order submitted.
+
+    Long enough to see whether the caller polls or blocks (the watchdog's budget is
+    a third of a second), and the last one submitted finishes first.
+    """
+
+    submitted = 0
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
-        return super().submit(self._slow, fn, *args, **kwargs)
+        delay = max(0.2, 0.8 - 0.15 * self.submitted)
+        self.submitted += 1
+        return super().submit(self._slow, delay, fn, *args, **kwargs)
 
     @staticmethod
-    def _slow(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.3)
+    def _slow(delay: float, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(delay)
         return fn(*args, **kwargs)
 
 
 def case_hash_no_polling(candidate):
-    """waits for the jobs (0.3 s each) without polling them"""
+    """waits for the jobs (up to 0.8 s each) without polling or blocking"""
     handles = _Handles()
     with _sample_files(3) as paths:
         pool = _SlowExecutor(3)
@@ -406,7 +414,7 @@ def case_hash_no_polling(candidate):
             "order than you submitted them (as_completed gives them as they finish). Keep "
             "each digest with its path: {path: await future} for each (path, future) pair")
     assert result == expected, "the digests are wrong when the jobs take a while"
-    assert handles.count <= 25, POLLING.format(n=handles.count, t=0.3)
+    assert handles.count <= 25, POLLING.format(n=handles.count, t=0.8)
 
 
 def case_hash_errors_reach_the_caller(candidate):
