@@ -13,18 +13,23 @@ A case is a plain function ``case(candidate) -> None`` that raises
 line names it in the report.  Any other exception from the learner's code is
 reported with its type, message and the line it came from.
 
-Nothing the learner writes can hang the notebook:
+Nothing the learner writes can hang the notebook, and what goes wrong is named
+(``watchdog.py`` does the watching, from a daemon thread):
 
-* every case runs under a wall-clock limit (``timeout``).  In the main thread --
-  where Jupyter runs cells -- that is ``signal.setitimer`` and a SIGALRM handler
-  raising a private ``BaseException`` (so ``except Exception`` in the learner's
-  code cannot swallow it; the timer re-fires until the case is over).  Off the
-  main thread the case runs in a daemon thread joined with a timeout;
-* cases that run a toyloop loop use :func:`run_in_loop`: a ``VirtualClock`` (so
-  sleeps are instant and times exact) and an instrument that stops the loop
-  after ``max_iterations`` iterations ("is a task busy-waiting?") or when it is
-  about to wait forever with nothing that could wake it ("did you forget to
-  wake the task?").
+* a **blocking call**: every callback and task step of a loop the case runs is
+  timed; one that holds the loop's thread longer than ``BLOCK_BUDGET`` (wall time,
+  less the time the kernel kept the thread waiting for a CPU and garbage
+  collection) stops the loop with "your code blocked the loop for 1.0 s at line 5:
+  `time.sleep(1)` ...".  Starting a process or thread pool is not blocking;
+* a **time limit** per case (``timeout``): the loop is stopped between two
+  handles, from its own frame, so no learner task sees the stop as an exception;
+  only code that never returns to the loop is interrupted, again and again if a
+  bare ``except:`` swallows it, and the report names that handler's line;
+* a loop that **spins** (``max_iterations``) or **goes idle** with nothing that
+  could wake it (``IterationLimit``);
+* **leaks**, once the behaviour cases pass: sockets and other fds the case
+  opened, threads and processes still running, readers, writers, timers and
+  tasks the learner's code left on the loop -- each with the line that made it.
 
 The report is deterministic (fixed width, no timings), so a committed
 "not attempted yet" output validates under nbval.  Like every learner tool this
