@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("rich")
 
+from differential.harness import VirtualAsyncioLoop  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 import toyloop  # noqa: E402
@@ -61,9 +62,14 @@ def _scenario(log):
 
 
 def _asyncio_iterations():
-    """Run the scenario on asyncio; split the log wherever an iteration starts."""
+    """Run the scenario on asyncio; split the log wherever an iteration starts.
+
+    asyncio's loop runs on virtual time (harness.VirtualAsyncioLoop), as toyloop's
+    tracer does: on a real clock a loaded machine can let two timers set 0.25 s
+    apart fall due in different iterations, and the comparison would flake.
+    """
     log: list = []
-    loop = asyncio.new_event_loop()
+    loop = VirtualAsyncioLoop()
     original = loop._run_once
 
     def run_once():

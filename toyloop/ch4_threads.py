@@ -97,6 +97,8 @@ class ThreadLoop(SelectorLoop):
         self._check_closed()
         self._check_callback(callback, "call_soon_threadsafe")
         handle = Handle(callback, args, self, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]  # debug mode: the caller's frame last (issue 12)
         self._ready.append(handle)
         self._write_to_self()
         return handle

@@ -12,7 +12,9 @@ reported, is asyncio's production detail and lives here (asyncio:
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -21,11 +23,15 @@ logger = logging.getLogger("asyncio")  # asyncio's logger, so its handlers see u
 
 __all__ = ["ExceptionHandlerMixin"]
 
+# Python 3.12+: a custom handler runs in the context of what it reports (CPython gh-96704).
+_HANDLER_IN_CONTEXT = sys.version_info >= (3, 12)
+
 
 class ExceptionHandlerMixin:
     """``get/set_exception_handler``, ``default_exception_handler``, ``call_exception_handler``."""
 
     _exception_handler: Callable | None = None
+    _current_handle: Any = None  # debug mode: the handle running now (toyloop/observe.py)
 
     def get_exception_handler(self) -> Callable | None:
         return self._exception_handler
@@ -42,6 +48,10 @@ class ExceptionHandlerMixin:
         exc_info: Any = False
         if exception is not None:
             exc_info = (type(exception), exception, exception.__traceback__)
+        current = self._current_handle
+        if "source_traceback" not in context and current is not None \
+                and current._source_traceback:
+            context["handle_traceback"] = current._source_traceback  # as asyncio does (issue 12)
         log_lines = [message]
         for key in sorted(context):
             if key in {"message", "exception"}:
@@ -49,6 +59,9 @@ class ExceptionHandlerMixin:
             value = context[key]
             if key == "source_traceback":
                 value = "Object created at (most recent call last):\n" + "".join(
+                    traceback.format_list(value)).rstrip()
+            elif key == "handle_traceback":
+                value = "Handle created at (most recent call last):\n" + "".join(
                     traceback.format_list(value)).rstrip()
             else:
                 value = repr(value)
@@ -66,7 +79,11 @@ class ExceptionHandlerMixin:
                 logger.error("Exception in default exception handler", exc_info=True)
             return
         try:
-            self._exception_handler(self, context)
+            ctx = _handler_context(context) if _HANDLER_IN_CONTEXT else None
+            if ctx is not None:
+                ctx.run(self._exception_handler, self, context)
+            else:
+                self._exception_handler(self, context)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
@@ -81,3 +98,14 @@ class ExceptionHandlerMixin:
             except BaseException:
                 logger.error("Exception in default exception handler while handling an "
                              "unexpected error in custom exception handler", exc_info=True)
+
+
+def _handler_context(context: dict[str, Any]) -> contextvars.Context | None:
+    """The contextvars context of the task, future or handle a report is about."""
+    thing = context.get("task")
+    if thing is None:
+        thing = context.get("future")  # sometimes a Task, which has a context
+    if thing is None:
+        thing = context.get("handle")
+    ctx = thing.get_context() if thing is not None and hasattr(thing, "get_context") else None
+    return ctx if ctx is not None and hasattr(ctx, "run") else None

@@ -335,11 +335,19 @@ class Observer:
             self._saw_task(task)
         self.emit("before_handle", handle)
         if loop._debug:
+            # asyncio's default handler shows where the running handle was made
+            # ("handle_traceback") when a report has no traceback of its own (issue 12).
+            loop._current_handle = handle
             started = time.perf_counter()
-            handle._run()
+            try:
+                handle._run()
+            finally:
+                loop._current_handle = None
             took = time.perf_counter() - started
             if took >= loop.slow_callback_duration:
-                logger.warning("Executing %s took %.3f seconds", handle, took)
+                # asyncio names a slow task step by its task (base_events._format_handle)
+                logger.warning("Executing %s took %.3f seconds",
+                               task if task is not None else handle, took)
         else:
             handle._run()
         self.flush()

@@ -23,7 +23,10 @@ _SHOW_ARGS_OUTSIDE_DEBUG = sys.version_info < (3, 13)
 def _format_args(args: tuple, kwargs: dict | None = None, debug: bool = True) -> str:
     if not debug and not _SHOW_ARGS_OUTSIDE_DEBUG:
         return "()"
-    items = [reprlib.repr(arg) for arg in args]
+    # ``args or ()``: a cancelled Handle has dropped its arguments (``_args`` is None),
+    # and asyncio's formatter treats that as no arguments ("None()").  A callback that
+    # cancels its own handle and then raises must still be reported (issue 12).
+    items = [reprlib.repr(arg) for arg in args or ()]
     items += [f"{k}={reprlib.repr(v)}" for k, v in (kwargs or {}).items()]
     return f"({', '.join(items)})"
 
@@ -63,6 +66,9 @@ def coro_location(coro: Any) -> str:
 
 def handle_repr(handle: Any) -> str:
     """``<TimerHandle cancelled when=3.0 func(1) at demo.py:3>``."""
+    frozen = getattr(handle, "_repr", None)  # debug mode: cancel() kept the callback's repr
+    if frozen is not None:
+        return frozen
     return f"<{' '.join(handle._repr_info())}>"
 
 
@@ -76,6 +82,9 @@ def handle_repr_info(handle: Any) -> list[str]:
         info.append(f"when={when}")
     if handle._callback is not None:
         info.append(format_callback_source(handle._callback, handle._args, handle._loop._debug))
+    if handle._source_traceback:  # debug mode: where it was scheduled, as asyncio shows
+        frame = handle._source_traceback[-1]
+        info.append(f"created at {frame[0]}:{frame[1]}")
     return info
 
 

@@ -334,6 +334,54 @@ def _blocking_socket_call(method: str) -> Callable[[Any, Callable], Any]:
     return action
 
 
+# -- Future and Task argument checks (issue 12: asyncio's C Future/Task) --------
+
+
+def _on_future(fn: Callable[[Any], Any]) -> Callable[[Any, Callable], Any]:
+    """Misuse a fresh future of ``loop`` (C Future on asyncio, toyloop's on toyloop)."""
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        fn(loop.create_future())
+    return action
+
+
+def _on_done_future(fn: Callable[[Any], Any]) -> Callable[[Any, Callable], Any]:
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        fut = loop.create_future()
+        fut.set_result(None)
+        fn(fut)
+    return action
+
+
+def _on_task(fn: Callable[[Any], Any]) -> Callable[[Any, Callable], Any]:
+    """Misuse a fresh task, then let it finish so nothing is left pending."""
+    def action(loop: Any, new_loop: Callable[[], Any]) -> None:
+        task = loop.create_task(_noop())
+        try:
+            fn(task)
+        finally:
+            loop.run_until_complete(task)
+    return action
+
+
+class _NotReallyAnException(Exception):
+    def __new__(cls) -> Any:  # a class whose "instance" is not an exception
+        return 42
+
+
+def _set_exception_class_then_result(fut: Any) -> None:
+    fut.set_exception(StopIteration)
+    fut.result()  # 3.13: the RuntimeError it became; 3.11/3.12: set_exception raised
+
+
+def _set_result_with_non_callable_callback(fut: Any) -> None:
+    fut.add_done_callback(42)
+    fut.set_result(None)  # scheduling the callback is where call_soon checks it
+
+
+def _new_future_positional(loop: Any, new_loop: Callable[[], Any]) -> None:
+    type(loop.create_future())(loop)
+
+
 MISUSES: list[Misuse] = [
     # -- scheduling ------------------------------------------------------------
     Misuse("create_task-non-coroutine", lambda loop, nl: loop.create_task(42)),
@@ -434,4 +482,42 @@ MISUSES: list[Misuse] = [
            xfail=("toyloop raises TypeError where asyncio.wrap_future fails an assert "
                   "(README, known differences)")),
     Misuse("Runner.run-non-coroutine", _runner_with_non_coroutine),
+    # -- Future and Task argument checks (issue 12) -----------------------------
+    Misuse("future-set_exception-string", _on_future(lambda f: f.set_exception("oops"))),
+    Misuse("future-set_exception-None", _on_future(lambda f: f.set_exception(None))),
+    Misuse("future-set_exception-non-exception-class", _on_future(lambda f: f.set_exception(int))),
+    Misuse("future-set_exception-class-makes-non-exception",
+           _on_future(lambda f: f.set_exception(_NotReallyAnException))),
+    Misuse("future-set_exception-StopIteration-class",
+           _on_future(_set_exception_class_then_result)),
+    Misuse("future-set_exception-after-cancel",
+           _on_future(lambda f: (f.cancel(), f.set_exception(ValueError())))),
+    Misuse("future-set_exception-twice",
+           _on_future(lambda f: (f.set_exception(ValueError()), f.exception(),
+                                 f.set_exception(KeyError())))),
+    Misuse("future-set_result-after-exception",
+           _on_future(lambda f: (f.set_exception(ValueError()), f.exception(),
+                                 f.set_result(1)))),
+    Misuse("future-set_result-no-argument", _on_future(lambda f: f.set_result())),
+    Misuse("future-cancel-two-arguments", _on_future(lambda f: f.cancel("a", "b"))),
+    Misuse("future-cancel-message-kept", _on_future(lambda f: (f.cancel(42), f.exception()))),
+    Misuse("future-positional-loop", _new_future_positional),
+    Misuse("future-_log_traceback-True",
+           _on_future(lambda f: setattr(f, "_log_traceback", True))),
+    Misuse("future-add_done_callback-non-callable-when-done",
+           _on_done_future(lambda f: f.add_done_callback(42)), debug=True,
+           toyloop_always=True),
+    Misuse("future-set_result-with-non-callable-callback",
+           _on_future(_set_result_with_non_callable_callback), debug=True,
+           toyloop_always=True),
+    Misuse("task-result-before-done", _on_task(lambda t: t.result())),
+    Misuse("task-exception-before-done", _on_task(lambda t: t.exception())),
+    Misuse("task-set_name-no-argument", _on_task(lambda t: t.set_name())),
+    Misuse("task-uncancel-argument", _on_task(lambda t: t.uncancel(1))),
+    Misuse("task-cancelling-argument", _on_task(lambda t: t.cancelling(1))),
+    Misuse("task-cancel-two-arguments", _on_task(lambda t: t.cancel("a", "b"))),
+    Misuse("task-get_stack-bad-limit", _on_task(lambda t: t.get_stack(limit="x"))),
+    Misuse("task-print_stack-bad-file", _on_task(lambda t: t.print_stack(file=42))),
+    Misuse("task-of-coroutine-function",
+           _on_task(lambda t: type(t)(_noop, loop=t.get_loop()))),
 ]

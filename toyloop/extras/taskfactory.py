@@ -21,7 +21,10 @@ class TaskFactoryMixin:
     def create_task(self, coro: Coroutine, *, name: str | None = None,
                     context: contextvars.Context | None = None) -> Any:
         if self._task_factory is None:
-            return super().create_task(coro, name=name, context=context)  # type: ignore[misc]
+            task = super().create_task(coro, name=name, context=context)  # type: ignore[misc]
+            if task._source_traceback:
+                del task._source_traceback[-1]  # debug mode: the caller's frame last (issue 12)
+            return task
         self._check_closed()  # type: ignore[attr-defined]
         if context is None:
             task = self._task_factory(self, coro)
