@@ -16,7 +16,7 @@ STAMP  := $(VENV)/.stamp
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help venv check-python lab test test-unit test-notebooks sync notebooks screenshots \
-	reset-mine lint bench figures clean distclean
+	reset-mine lint bench conformance figures clean distclean
 
 help:
 	@echo "make lab          install into $(VENV) if needed, then open the notebooks in JupyterLab"
@@ -27,6 +27,7 @@ help:
 	@echo "make screenshots  run the browser test and copy its screenshot to docs/ (needs chromium)"
 	@echo "make lint         ruff check"
 	@echo "make bench        python -m toyloop.bench"
+	@echo "make conformance  CPython's test_asyncio on toyloop and on asyncio (minutes)"
 	@echo "make figures      render docs/diagrams/*.dot to notebooks/figures/*.svg (needs graphviz)"
 	@echo "make venv         create/refresh $(VENV) with $(PYTHON) (PYTHON=python3.12 for another)"
 	@echo "make clean        remove caches and build files; distclean also removes the venvs"
@@ -102,6 +103,9 @@ lint: venv
 
 bench: venv
 	$(VPY) -m toyloop.bench
+
+conformance: venv
+	$(VPY) -m toyloop.conformance
 
 # Diagrams: Graphviz sources -> committed SVGs (apt-get install graphviz fonts-dejavu-core).
 figures: venv

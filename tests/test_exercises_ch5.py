@@ -217,8 +217,8 @@ def test_kv_stub_not_attempted():
 
 def test_kv_wrong_answers():
     rejected(ch5.kv_exercise, kv_own_store, "shared by all connections")
-    rejected(ch5.kv_exercise, kv_never_closes, "never closed the connection")
-    rejected(ch5.kv_exercise, kv_reads_chunks, "one line at a time with reader.readline()")
+    rejected(ch5.kv_exercise, kv_never_closes, "was not closed by your server")
+    rejected(ch5.kv_exercise, kv_reads_chunks, "keep reading lines with reader.readline()")
     rejected(ch5.kv_exercise, kv_first_word_value, "expected the answers")
 
 

@@ -9,7 +9,9 @@ toyloop.booklen`` counts it):
 * ``ch3_selectors``         -- SelectorLoop: selectors and sock_* calls
 * ``ch4_threads``           -- ThreadLoop: self-pipe, run_in_executor
 * ``ch5_transports``        -- transports, protocols and Server
-* ``ch5_asyncio``           -- EventLoop: the finished, asyncio-compatible loop
+* ``ch5_asyncio``           -- EventLoop: the asyncio-compatible loop (TCP, UDP, signals)
+* ``ch7_tls``, ``ch7_unix`` -- TLS, Unix sockets, pipes, subprocesses: the finished
+                               EventLoop (``toyloop.EventLoop``)
 
 Around the book:
 
@@ -56,7 +58,7 @@ from .ch2_futures import (
     wait_for,
 )
 from .ch4_threads import wrap_future
-from .ch5_asyncio import EventLoop
+from .ch7_unix import EventLoop
 from .clock import MonotonicClock, VirtualClock
 
 __all__ = [

@@ -21,9 +21,10 @@ comes from the mixins in ``toyloop/extras/``: async-generator hooks, the task
 factory, UDP, ``sendfile`` and signal handlers.
 
 Left out versus asyncio (each raises ``NotImplementedError`` saying so): TLS
-(``ssl=``, ``start_tls``), subprocesses, pipes and Unix sockets.  Happy
-eyeballs is accepted but not raced: addresses are tried one after the other.
-The README keeps the full list.
+(``ssl=``, ``start_tls``), subprocesses, pipes and Unix sockets -- chapter 7
+(``ch7_tls``, ``ch7_unix``) adds them, and ``toyloop.EventLoop`` is that
+finished loop.  Happy eyeballs is accepted but not raced: addresses are tried
+one after the other.  The README keeps the full list.
 """
 
 from __future__ import annotations
@@ -374,13 +375,13 @@ class EventLoop(AsyncgenMixin, TaskFactoryMixin, DatagramMixin, SendfileMixin, S
     def _not_implemented(self, name: str, what: str = "") -> NoReturn:
         detail = f" ({what} are not supported)" if what else ""
         raise NotImplementedError(
-            f"toyloop does not implement loop.{name}() yet{detail}; see the README's "
-            "'What toyloop does not offer' list")
+            f"chapter 5's loop does not implement loop.{name}() yet{detail}; "
+            "toyloop.EventLoop (chapter 7) does")
 
     def _no_tls(self, name: str) -> NoReturn:
         raise NotImplementedError(
-            f"toyloop does not implement TLS: loop.{name}(ssl=...) is not supported; "
-            "see the README's 'What toyloop does not offer' list")
+            f"chapter 5's loop does not implement TLS: loop.{name}(ssl=...) is not "
+            "supported; toyloop.EventLoop (chapter 7) does")
 
     async def create_unix_connection(self, *args: Any, **kwargs: Any) -> Any:
         self._not_implemented("create_unix_connection", "Unix sockets")

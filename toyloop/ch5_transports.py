@@ -508,6 +508,7 @@ class Server(asyncio.AbstractServer):
         self._loop = loop
         self._sockets: list[socket.socket] | None = sockets
         self._clients: weakref.WeakSet = weakref.WeakSet()
+        self._anonymous_clients = 0  # _attach() calls without a transport (3.12's API)
         self._waiters: list | None = []
         self._protocol_factory = protocol_factory
         self._backlog = backlog
@@ -517,13 +518,23 @@ class Server(asyncio.AbstractServer):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} sockets={self.sockets!r}>"
 
-    def _attach(self, transport: Any) -> None:
-        self._clients.add(transport)
+    def _attach(self, transport: Any = None) -> None:
+        # asyncio 3.12 attaches with no transport (a bare count); 3.13 passes it.
+        if transport is None:
+            self._anonymous_clients += 1
+        else:
+            self._clients.add(transport)
 
-    def _detach(self, transport: Any) -> None:
-        self._clients.discard(transport)
-        if not self._clients and self._sockets is None:
+    def _detach(self, transport: Any = None) -> None:
+        if transport is None:
+            self._anonymous_clients -= 1
+        else:
+            self._clients.discard(transport)
+        if self._sockets is None and not self._has_clients():
             self._wakeup()
+
+    def _has_clients(self) -> bool:
+        return bool(self._clients) or self._anonymous_clients > 0
 
     def _wakeup(self) -> None:
         waiters, self._waiters = self._waiters, None
@@ -562,7 +573,7 @@ class Server(asyncio.AbstractServer):
         fut, self._serving_forever_fut = self._serving_forever_fut, None
         if fut is not None and not fut.done():
             fut.cancel()
-        if not self._clients:
+        if not self._has_clients():
             self._wakeup()
 
     def close_clients(self) -> None:

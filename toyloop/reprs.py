@@ -64,6 +64,14 @@ def coro_location(coro: Any) -> str:
     return f"{name}() done, defined at {code.co_filename}:{code.co_firstlineno}"
 
 
+def _created_at(source_traceback: Any) -> list[str]:
+    """Debug mode: ``created at file:line`` of the call that made the handle or future."""
+    if not source_traceback:
+        return []
+    frame = source_traceback[-1]
+    return [f"created at {frame[0]}:{frame[1]}"]
+
+
 def handle_repr(handle: Any) -> str:
     """``<TimerHandle cancelled when=3.0 func(1) at demo.py:3>``."""
     frozen = getattr(handle, "_repr", None)  # debug mode: cancel() kept the callback's repr
@@ -102,13 +110,15 @@ def future_repr(future: Any) -> str:
     if future._callbacks:
         callbacks = ", ".join(format_callback(cb) for cb, _ in future._callbacks)
         info.append(f"cb=[{callbacks}]")
+    info += _created_at(future._source_traceback)
     return f"<{type(future).__name__} {' '.join(info)}>"
 
 
 def task_repr(task: Any) -> str:
     """``<Task pending name='Task-1' coro=<main() running at demo.py:5> wait_for=...>``."""
     info = [task._state.lower(), f"name={task._name!r}",
-            f"coro=<{coro_location(task._coro)}>", *_outcome(task)]
+            f"coro=<{coro_location(task._coro)}>", *_outcome(task),
+            *_created_at(task._source_traceback)]
     if task._fut_waiter is not None:
         info.append(f"wait_for={task._fut_waiter!r}")
     return f"<{type(task).__name__} {' '.join(info)}>"

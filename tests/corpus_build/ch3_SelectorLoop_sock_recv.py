@@ -47,7 +47,7 @@ FIRST_TRY = '''        try:
 
 ANSWERS = [
     wrong("blocking_recv", "switches the socket to blocking mode and waits in recv",
-          ["did not finish", "blocking call"],
+          ["did not finish", "in sock_recv"],
           (FIRST_TRY, "        sock.setblocking(True)\n        try:\n"
                       "            return sock.recv(n)\n        finally:\n"
                       "            sock.setblocking(False)\n")),

@@ -37,7 +37,7 @@ def test_program_output_is_the_same_in_subprocesses() -> None:
     assert on_asyncio.stdout.splitlines()[-1] == "result: done"
     # each really ran on the loop it claims (and -X dev printed no warnings)
     assert on_asyncio.stderr.strip() == "loop: asyncio.unix_events"
-    assert on_toyloop.stderr.strip() == "loop: toyloop.ch5_asyncio"
+    assert on_toyloop.stderr.strip() == "loop: toyloop.ch7_unix"
 
 
 @pytest.fixture(scope="module")
@@ -54,5 +54,5 @@ def test_program_output_is_the_same_in_process(program, capsys) -> None:
     assert program.run("toyloop") == "done"
     on_toyloop = capsys.readouterr()
     assert on_toyloop.out == on_asyncio.out
-    assert "loop: toyloop.ch5_asyncio" in on_toyloop.err
+    assert "loop: toyloop.ch7_unix" in on_toyloop.err
     assert asyncio.events._get_running_loop() is None  # nothing left behind

@@ -114,7 +114,8 @@ class BuildExercise:
         cases = [_shape_case(name)] + [_scenario_case(name, s) for s in self.scenarios]
         reference = tuple(self.piece.reference().values())
         self.exercise = Exercise(f"build {self.piece.name}", cases, hint=hints,
-                                 solution=reference, timeout=5.0)
+                                 solution=reference, timeout=5.0,
+                                 label=f"exercise({name!r})")  # "Stuck? exercise(...).hint()"
 
     def __repr__(self) -> str:
         return f"<BuildExercise {self.piece.name}: {len(self.exercise.cases)} cases>"

@@ -25,6 +25,7 @@ from typing import Any
 from toyloop.ch1_generators import Scheduler, Task, sleep
 from toyloop.clock import VirtualClock
 from toyloop.tools.checker import Exercise
+from toyloop.tools.watchdog import CaseTimeout, current_guard
 
 __all__ = ["Event", "drive", "event_exercise", "join", "join_exercise", "round_robin",
            "round_robin_exercise"]
@@ -44,15 +45,88 @@ def new_scheduler() -> Scheduler:
 def drive(scheduler: Scheduler, main: Generator, max_turns: int = 2000) -> Any:
     """Run ``main`` as a task for at most ``max_turns`` turns; return its result."""
     task = scheduler.create_task(main, name="main")
+    guard = current_guard()
+    if guard is not None:
+        guard.used_loop = True
     for _ in range(max_turns):
         if task.done():
-            return task.result()
+            return _result(task)
         if not scheduler._ready and not scheduler._scheduled:
             raise AssertionError(IDLE)
-        scheduler._run_once()
+        _turn(scheduler, guard)
     if task.done():
         return task.result()
     raise AssertionError(SPIN.format(n=max_turns))
+
+
+def _result(task: Task) -> Any:
+    try:
+        return task.result()
+    except TypeError as error:
+        if "deriving from BaseException" not in str(error):
+            raise
+        raise AssertionError(
+            f"a task failed with TypeError: {error}. task.step(x) throws x into the "
+            "generator as an exception; it is not a way to pass a value in. Call "
+            "task.step() to resume a task, and let it read the other task's result "
+            "itself (task.result()) once it runs") from None
+
+
+def _turn(scheduler: Scheduler, guard: Any) -> None:
+    """One turn of the scheduler, watched like a loop's handle (blocking is reported)."""
+    if guard is not None:
+        guard.handle_begins("a scheduler turn")
+    try:
+        scheduler._run_once()
+    except TypeError as error:
+        if guard is not None:
+            guard.handle_ends()
+        if "not callable" not in str(error):
+            raise
+        raise AssertionError(
+            f"the scheduler tried to call something that is not a function ({error}). "
+            "call_soon takes a function to call later: schedule the task's step method, "
+            "task.loop.call_soon(task.step), not the task itself") from None
+    except CaseTimeout:  # the watchdog interrupted a turn that blocked too long
+        report = guard.handle_ends() if guard is not None else None
+        if report is None:
+            raise
+        raise AssertionError(report.replace("the loop", "the scheduler")) from None
+    report = guard.handle_ends() if guard is not None else None
+    if report is not None:
+        raise AssertionError(report.replace("the loop", "the scheduler"))
+
+
+class _Tracked:
+    """A generator stand-in that fails loudly when resumed after it has finished."""
+
+    def __init__(self, gen: Generator) -> None:
+        self.gen = gen
+        self.finished = False
+
+    def __iter__(self) -> Any:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        if self.finished:
+            raise AssertionError(
+                "round_robin resumed a generator that had already finished (it raised "
+                "StopIteration): drop a finished generator from the turns, and keep going "
+                "with the others")
+        try:
+            return self.gen.send(value)
+        except StopIteration:
+            self.finished = True
+            raise
+
+    def throw(self, *args: Any) -> Any:
+        return self.gen.throw(*args)
+
+    def close(self) -> None:
+        self.gen.close()
 
 
 class Counted:
@@ -103,7 +177,7 @@ def _counter(name: str, n: int, log: list | None = None) -> Generator:
 
 
 def _call_round_robin(fn: Any, *gens: Generator) -> tuple[list, list]:
-    out = fn(*gens)
+    out = fn(*[_Tracked(g) for g in gens])
     assert isinstance(out, tuple) and len(out) == 2, (
         f"round_robin should return a pair (yielded, returned), got {out!r}")
     yielded, returned = out
@@ -113,7 +187,10 @@ def _call_round_robin(fn: Any, *gens: Generator) -> tuple[list, list]:
 def case_rr_one_generator(fn: Any) -> None:
     """one generator: its values, then its return value"""
     yielded, returned = _call_round_robin(fn, _counter("a", 3))
-    assert yielded == ["a0", "a1", "a2"], f"expected yielded ['a0', 'a1', 'a2'], got {yielded}"
+    assert yielded == ["a0", "a1", "a2"], (
+        f"expected yielded ['a0', 'a1', 'a2'], got {yielded}"
+        + (": keep going until every generator is exhausted (StopIteration), not for a "
+           "fixed number of rounds" if ["a0", "a1", "a2"][:len(yielded)] == yielded else ""))
     assert returned == ["a done"], (
         f"expected returned ['a done'], got {returned}: a generator's return value "
         "arrives as StopIteration.value")
@@ -146,19 +223,70 @@ def case_rr_unequal(fn: Any) -> None:
     expected = ["a0", "b0", "c0", "b1", "c1", "b2"]
     if yielded == ["a0", "b0", "c0"]:
         raise AssertionError(f"got {yielded}: you stopped when the first generator finished. "
-                             f"Drop only the finished one and keep going: expected {expected}")
+                             "Drop only the finished one; the others go on: expected "
+                             f"{expected}")
     assert yielded == expected, (
-        f"expected {expected}, got {yielded}. Check that removing a finished generator "
-        "does not make you skip the next one's turn")
+        f"expected {expected}, got {yielded}: the values came out in the wrong order. "
+        "Check that removing a finished generator does not make you skip the next one's "
+        "turn (don't remove items from the list you are looping over)")
 
 
 def case_rr_returns_in_argument_order(fn: Any) -> None:
     """return values come back in argument order, even if they finish out of order"""
-    _, returned = _call_round_robin(fn, _counter("a", 3), _counter("b", 0), _counter("c", 1))
-    expected = ["a done", "b done", "c done"]
+    _, returned = _call_round_robin(fn, _counter("c", 3), _counter("a", 0), _counter("b", 1))
+    expected = ["c done", "a done", "b done"]  # not sorted: argument order is not sort order
     assert returned == expected, (
         f"expected returned {expected}, got {returned}: put each StopIteration.value at its "
         "generator's position, not in the order they finished")
+
+
+def _yields_none(n: int) -> Generator:
+    for _ in range(n):
+        yield None  # a bare `yield`: "let the others run", not "I am done"
+    return "quiet done"
+
+
+def case_rr_yielded_none_is_a_value(fn: Any) -> None:
+    """a generator that yields None keeps its turns (None is a value, not the end)"""
+    yielded, returned = _call_round_robin(fn, _yields_none(2), _counter("b", 2))
+    expected = [None, "b0", None, "b1"]
+    assert yielded == expected and returned == ["quiet done", "b done"], (
+        f"with a generator that yields None twice, got yielded {yielded} and returned "
+        f"{returned}; expected {expected} and ['quiet done', 'b done']. A bare `yield` "
+        "gives None: that is a value like any other. Only StopIteration means a generator "
+        "has finished")
+
+
+class _Broken(Exception):
+    """raised by the checker's failing generator"""
+
+
+def _fails_after(n: int) -> Generator:
+    for i in range(n):
+        yield f"f{i}"
+    raise _Broken("the generator failed")
+
+
+def case_rr_exception_propagates(fn: Any) -> None:
+    """a generator that raises: the exception reaches round_robin's caller"""
+    try:
+        out = fn(_counter("a", 3), _fails_after(1))
+    except _Broken:
+        return
+    raise AssertionError(
+        f"a generator raised an exception on its second turn, but round_robin returned "
+        f"{out!r}: it swallowed the error. Catch only StopIteration (the normal end); let "
+        "every other exception reach the caller, as a loop reports a failing task")
+
+
+def case_rr_called_twice(fn: Any) -> None:
+    """a second call does not remember the first one"""
+    first = _call_round_robin(fn, _counter("a", 2))
+    second = _call_round_robin(fn, _counter("a", 2))
+    assert second == first, (
+        f"the same call gave {first} the first time and {second} the second: the second "
+        "call still holds the previous call's values. Create the result lists inside the "
+        "function, not as default arguments or module-level lists")
 
 
 def case_rr_no_generators(fn: Any) -> None:
@@ -168,8 +296,9 @@ def case_rr_no_generators(fn: Any) -> None:
 
 round_robin_exercise = Exercise(
     "round_robin",
-    cases=[case_rr_one_generator, case_rr_take_turns, case_rr_lazy, case_rr_unequal,
-           case_rr_returns_in_argument_order, case_rr_no_generators],
+    cases=[case_rr_take_turns, case_rr_called_twice, case_rr_lazy, case_rr_unequal,
+           case_rr_one_generator, case_rr_returns_in_argument_order, case_rr_no_generators,
+           case_rr_yielded_none_is_a_value, case_rr_exception_propagates],
     hint=[
         "Keep a list of (position, generator) pairs still running. Each round, call next() "
         "once on each and append the value to `yielded`.",
@@ -250,7 +379,8 @@ def case_join_result(fn: Any) -> None:
         "result at the end of join (a generator's return value is what `yield from` gives)")
     assert woke_at == [2.0], (
         f"the joining task resumed at t={woke_at[0]}, but the other task finished at t=2.0: "
-        "wake it when the task finishes (add_done_callback), don't poll on a timer")
+        "wake it when the task finishes (add_done_callback), don't poll on a timer: that "
+        "is busy-waiting, and it notices the end late")
 
 
 def case_join_no_busy_wait(fn: Any) -> None:
@@ -324,7 +454,8 @@ def case_join_many_joiners(fn: Any) -> None:
 
     drive(s, main())
     assert sorted(got) == [("x", "v", 3.0), ("y", "v", 3.0), ("z", "v", 3.0)], (
-        f"expected every waiter to get 'v' at t=3.0, got {got}")
+        f"expected every waiter to get 'v' at t=3.0, got {got}: only some of the joining "
+        "tasks woke. Keep every joining task (a list per task), not just the last one")
 
 
 join_exercise = Exercise(
@@ -414,7 +545,9 @@ def case_event_wakes_a_waiter(cls: Any) -> None:
     """a task waiting before set() resumes right after set(), at the same time"""
     s = new_scheduler()
     event = cls()
-    assert event.is_set() is False, "a new event should not be set"
+    assert event.is_set() is False, (
+        "is_set() on a new event returned True: it should report the flag, which only "
+        "set() turns on")
     log: list = []
 
     def main():
@@ -426,6 +559,10 @@ def case_event_wakes_a_waiter(cls: Any) -> None:
     if order == ["w", "set() returned"]:
         raise AssertionError(INLINE)
     assert order == ["set() returned", "w"], f"events happened in this order: {log}"
+    if log[1][0] == "w" and log[1][1] > 1.0:
+        raise AssertionError(
+            f"the waiter resumed at t={log[1][1]}, after set() at t=1.0: wait() polls the "
+            "flag on a timer (busy-waiting) instead of parking until set() wakes it")
     assert log[1] == ("w", 1.0, True), (
         f"the waiter finished as {log[1]}, expected ('w', 1.0, True): it should resume at the "
         "time set() is called and get True from wait()")
@@ -519,16 +656,42 @@ def case_event_wakes_once(cls: Any) -> None:
 
     drive(s, main())
     assert log == [("w", 1.0, True), ("slept", 6.0, None)], (
-        f"got {log}: the second set() resumed the waiter again, in the middle of its sleep. "
+        f"got {log}: the second set() woke the waiter twice, in the middle of its sleep. "
         "Forget the waiters once you have woken them (clear the list), and make set() on a "
         "set event do nothing")
+
+
+def case_event_instances_independent(cls: Any) -> None:
+    """two events are independent: setting one wakes only its own waiters"""
+    s = new_scheduler()
+    first, second = cls(), cls()
+    log: list = []
+
+    def main():
+        s.create_task(_waiter(s, first, "on first", log))
+        s.create_task(_waiter(s, second, "on second", log))
+        yield from sleep(1)
+        second.set()
+        yield from sleep(1)
+        woke = [entry[0] for entry in log]
+        first.set()
+        yield from sleep(1)
+        return woke
+
+    woke = drive(s, main())
+    assert woke == ["on second"], (
+        f"two Event objects; after the second one's set(), these waiters had resumed: {woke}, "
+        "expected only ['on second']. Every Event needs its own list of waiters: create it "
+        "in __init__ (self._waiters = []), not as a class attribute shared by every "
+        "instance" + ("" if not first.is_set() or not woke else ""))
+    assert first.is_set() and second.is_set(), "both events should be set by now"
 
 
 event_exercise = Exercise(
     "Event",
     cases=[case_event_already_set, case_event_wakes_a_waiter,
            case_event_set_does_not_run_waiters_inline, case_event_wakes_everyone,
-           case_event_no_busy_wait, case_event_wakes_once],
+           case_event_no_busy_wait, case_event_wakes_once, case_event_instances_independent],
     hint=[
         "Keep a flag and a list of waiting tasks. wait() returns True at once if the flag is "
         "set; otherwise it parks the task by yielding a function that stores it.",

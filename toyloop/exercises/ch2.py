@@ -19,6 +19,8 @@ with a message instead of hanging.  Inside the learner's code
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -43,10 +45,24 @@ def _live_timers(loop: BaseLoop) -> list:
 class _Run:
     """Runs a case's main coroutine and remembers the loop, errors and coroutines."""
 
-    def __init__(self) -> None:
+    def __init__(self, leaks: bool = True) -> None:
+        self.leaks = leaks
+        self.handles = 0  # callbacks and task steps the loop ran (polling runs many)
         self.loop: BaseLoop | None = None
         self.errors: list[dict] = []
         self.coros: list[Coroutine] = []
+
+    def before_handle(self, handle: Any) -> None:
+        """Instrument hook: count every handle the loop runs."""
+        self.handles += 1
+
+    def polling(self, limit: int) -> str | None:
+        """A sentence for a case whose answer woke the loop far more often than needed."""
+        if self.handles <= limit:
+            return None
+        return (f"the loop ran {self.handles} callbacks and task steps where about a dozen "
+                "do: your code wakes up again and again to check (polling, a busy-wait). "
+                "Wait on a future that a timer or a done callback completes, once")
 
     def coro(self, c: Coroutine) -> Coroutine:
         self.coros.append(c)
@@ -55,10 +71,12 @@ class _Run:
     def __call__(self, main: Callable[[], Coroutine]) -> Any:
         def factory(**kwargs: Any) -> BaseLoop:
             self.loop = BaseLoop(**kwargs)
+            self.loop.add_instrument(self)
             return self.loop
 
         try:
-            return run_in_loop(main, loop_factory=factory, errors=self.errors)
+            return run_in_loop(main, loop_factory=factory, errors=self.errors,
+                               leaks=self.leaks)
         finally:
             for c in self.coros:  # never started by a wrong answer: no "never awaited"
                 if c.cr_frame is not None and not c.cr_running:
@@ -106,6 +124,9 @@ def case_sleep_time_and_result(fn: Any) -> None:
         return got, loop.time(), time.perf_counter() - start_real
 
     got, now, real = run(main)
+    polling = run.polling(20)
+    if polling:
+        raise AssertionError(polling)
     if now == 0.5 and real >= 1.0:
         raise AssertionError(
             "the loop's clock did not move, but real time did: you called time.sleep(), "
@@ -167,6 +188,20 @@ def case_sleep_zero_yields(fn: Any) -> None:
         "early for a zero delay), so the others get a turn")
 
 
+def case_sleep_zero_result(fn: Any) -> None:
+    """sleep(0, result) and sleep(-1, result) return the result too"""
+    run = _Run()
+
+    async def main():
+        return await run.coro(fn(0, "zero")), await run.coro(fn(-1, "negative"))
+
+    got = run(main)
+    assert got == ("zero", "negative"), (
+        f"sleep(0, 'zero') and sleep(-1, 'negative') returned {got!r}: even with nothing to "
+        "wait for, sleep returns its `result` argument (a shortcut for a zero delay must "
+        "return it too)")
+
+
 def case_sleep_cancel(fn: Any) -> None:
     """cancelling a sleeping task stops it at once and removes its timer"""
     run = _Run()
@@ -221,10 +256,38 @@ def case_sleep_no_leftover_timer(fn: Any) -> None:
     assert not timers, f"after sleep(2) returned, timers were still scheduled: {timers}"
 
 
+def _without(name: str, cases: list) -> list:
+    """Each case, run while ``asyncio.<name>`` refuses: the exercise is to build it."""
+    def wrap(case: Any) -> Any:
+        @functools.wraps(case)
+        def guarded(fn: Any) -> None:
+            original = getattr(asyncio, name)
+
+            def refused(*args: Any, **kwargs: Any) -> Any:
+                if name == "sleep" and args and args[0] == 0:
+                    return original(*args, **kwargs)  # sleep(0) only yields: allowed
+                for arg in args:  # no "coroutine was never awaited" warnings
+                    if inspect.iscoroutine(arg):
+                        arg.close()
+                raise AssertionError(
+                    f"your {name} called asyncio.{name}(): this exercise is to build "
+                    f"{name} yourself, from a future and the loop's callbacks. See the "
+                    "hints")
+
+            setattr(asyncio, name, refused)
+            try:
+                case(fn)
+            finally:
+                setattr(asyncio, name, original)
+        return guarded
+    return [wrap(case) for case in cases]
+
+
 sleep_exercise = Exercise(
     "sleep",
-    cases=[case_sleep_time_and_result, case_sleep_order, case_sleep_zero_yields,
-           case_sleep_cancel, case_sleep_no_leftover_timer],
+    cases=_without("sleep", [case_sleep_time_and_result, case_sleep_order,
+                             case_sleep_zero_yields, case_sleep_zero_result,
+                             case_sleep_cancel, case_sleep_no_leftover_timer]),
     hint=[
         "loop = asyncio.get_running_loop(); make a future with loop.create_future(), and "
         "arrange for a timer (loop.call_later) to set its result; then await the future.",
@@ -253,7 +316,9 @@ async def gather(*aws):
 
     def child_done(child):
         nonlocal remaining
-        if outer.done():
+        if outer.done():  # a later failure: mark it retrieved, gather reported the first
+            if not child.cancelled():
+                child.exception()
             return
         if child.cancelled():
             outer.set_exception(CancelledError())
@@ -294,6 +359,11 @@ def case_gather_order(fn: Any) -> None:
                         run.coro(_value_after(2, "middle")))
 
     got = run(main)
+    if isinstance(got, list) and None in got and len(got) == 3:
+        raise AssertionError(
+            f"gather returned {got!r}: a result is None because gather returned before "
+            "every child had finished. Count the children that are done, and set outer's "
+            "result only when the last one has finished")
     if got == ["fast", "middle", "slow"]:
         raise AssertionError(
             f"got {got}: results are in the order the children finished. Return them in the "
@@ -315,8 +385,12 @@ def case_gather_concurrent(fn: Any) -> None:
     now = run(main)
     if abs(now - 6.05) < 1e-9:
         raise AssertionError(
-            "gather took 6.05 s for sleeps of 1, 2 and 3.05 s: it ran them one after another. "
-            "Start them all as tasks first (ensure_future / loop.create_task), then wait")
+            "gather took 6.05 s for sleeps of 1, 2 and 3.05 s: it ran them one after another, "
+            "not concurrently. Start them all as tasks first (ensure_future / "
+            "loop.create_task), then wait")
+    polling = run.polling(60)
+    if polling:
+        raise AssertionError(polling)
     assert now == 3.05, (
         f"gather finished at t={now}, expected exactly 3.05, when the last child finished. "
         "Are you polling? Wake up from the children's done callbacks instead")
@@ -340,6 +414,11 @@ def case_gather_accepts_futures(fn: Any) -> None:
             f"gather(future, task, coroutine) raised TypeError: {error}. create_task() takes "
             "only coroutines: wrap each argument with ensure_future(), which leaves futures and "
             "tasks as they are") from None
+    if isinstance(got, list) and len(got) > 3:
+        raise AssertionError(
+            f"gather was given 3 awaitables and returned {len(got)} results ({got!r}): it "
+            "still holds the previous call's results. Create the results list inside "
+            "gather, not at module level")
     assert got == ["future", "task", "coroutine"], (
         f"gather(future, task, coroutine) returned {got!r}. Wrap each argument with "
         "ensure_future(), which leaves futures and tasks as they are")
@@ -347,7 +426,7 @@ def case_gather_accepts_futures(fn: Any) -> None:
 
 def case_gather_first_exception(fn: Any) -> None:
     """the first exception reaches the caller at once"""
-    run = _Run()
+    run = _Run(leaks=False)  # asyncio's gather lets the other children run on
 
     async def main():
         try:
@@ -364,6 +443,69 @@ def case_gather_first_exception(fn: Any) -> None:
     assert when == 1, (
         f"gather raised the child's ValueError at t={when}; it should raise at t=1.0, as soon "
         "as that child failed, without waiting for the others")
+
+
+def case_gather_two_failures(fn: Any) -> None:
+    """two children fail: the first error is raised, the second is not an error of gather's"""
+    run = _Run(leaks=False)
+
+    async def main():
+        try:
+            await fn(run.coro(_fail_after(1, ValueError("first"))),
+                     run.coro(_fail_after(2, KeyError("second"))))
+        except (ValueError, KeyError) as exc:
+            caught = exc
+        else:
+            caught = None
+        await _sleep_ref(5)  # the second child fails meanwhile
+        return caught
+
+    caught = run(main)
+    errors = run.error_messages()
+    if any("InvalidStateError" in e for e in errors):
+        raise AssertionError(
+            "when the second child failed, gather's done callback called set_exception() on "
+            "the outer future that the first failure had already completed, and the loop "
+            f"logged InvalidStateError ({errors[0]}). In the callback, return early if outer "
+            "is already done (outer.done()), after calling child.exception() so that the "
+            "second error counts as retrieved")
+    assert isinstance(caught, ValueError), (
+        f"two children failed, ValueError at t=1 and KeyError at t=2; gather raised "
+        f"{caught!r}: raise the first failure, as soon as it happens")
+    assert not errors, f"the loop reported errors after gather failed: {errors}"
+
+
+def case_gather_child_cancelled(fn: Any) -> None:
+    """a child cancelled by someone else: gather raises CancelledError instead of hanging"""
+    run = _Run(leaks=False)
+
+    async def main():
+        loop = _loop()
+        victim = loop.create_task(run.coro(_value_after(10, "never")))
+        loop.call_later(1, victim.cancel)  # someone else cancels one child
+        try:
+            got = await fn(victim, run.coro(_value_after(2, "other")))
+        except CancelledError:
+            return "CancelledError", loop.time()
+        return got, loop.time()
+
+    try:
+        what, _when = run(main)
+    except AssertionError as error:
+        if "went idle" not in str(error) and "iterations" not in str(error):
+            raise
+        what = None
+    errors = run.error_messages()
+    if what is None or any("CancelledError" in e for e in errors):
+        raise AssertionError(
+            "one child was cancelled by someone else, and gather never finished"
+            + (f" (the loop logged: {errors[0]})" if errors else "")
+            + ". On a cancelled child, child.exception() and child.result() raise "
+            "CancelledError inside your done callback. Check child.cancelled() first, "
+            "and then fail gather with CancelledError, as asyncio's gather does")
+    assert what == "CancelledError", (
+        f"one child was cancelled by someone else at t=1, and gather returned {what!r}: "
+        "it should raise CancelledError (asyncio's gather does)")
 
 
 def case_gather_empty(fn: Any) -> None:
@@ -407,8 +549,10 @@ def case_gather_cancel(fn: Any) -> None:
 
 gather_exercise = Exercise(
     "gather",
-    cases=[case_gather_order, case_gather_concurrent, case_gather_accepts_futures,
-           case_gather_first_exception, case_gather_empty, case_gather_cancel],
+    cases=_without("gather", [case_gather_order, case_gather_concurrent,
+                              case_gather_accepts_futures, case_gather_first_exception,
+                              case_gather_empty, case_gather_cancel,
+                              case_gather_two_failures, case_gather_child_cancelled]),
     hint=[
         "Turn every argument into a future first: ensure_future(aw) wraps a coroutine in a "
         "Task (which starts it) and returns futures unchanged. Awaiting them one by one "
@@ -503,6 +647,9 @@ def case_wf_timeout(fn: Any) -> None:
         return "nothing", _loop().time()
 
     what, when = run(main)
+    polling = run.polling(40)
+    if polling:
+        raise AssertionError(polling)
     assert what != "CancelledError", (
         "wait_for let CancelledError out after the timeout: the caller was not cancelled, "
         "so turn the child's cancellation into TimeoutError")
@@ -541,15 +688,19 @@ def case_wf_exception(fn: Any) -> None:
         try:
             await fn(run.coro(_fail_after(1, KeyError("inner"))), 5)
         except KeyError as exc:
-            return exc
+            return exc, _live_timers(_loop())
         except BaseException as exc:  # noqa: B036 - reported below
-            return exc
-        return None
+            return exc, []
+        return None, []
 
-    exc = run(main)
+    exc, timers = run(main)
     assert isinstance(exc, KeyError), (
         f"the child raised KeyError('inner'); wait_for gave {exc!r}. Let the child's "
         "exception through: return fut.result(), which raises it")
+    assert not timers, (
+        "the child failed with KeyError and wait_for passed it on, but the timeout's timer "
+        f"stayed scheduled ({timers}). Cancel the timer however wait_for ends: in a "
+        "`finally` block")
 
 
 def case_wf_timer_cancelled(fn: Any) -> None:
@@ -588,6 +739,29 @@ def case_wf_caller_cancelled(fn: Any) -> None:
         f"events: {log}. When the task running wait_for is cancelled, cancel the child too")
 
 
+def case_wf_task_and_future(fn: Any) -> None:
+    """wait_for accepts a Task or a Future as well as a coroutine"""
+    run = _Run()
+
+    async def main():
+        loop = _loop()
+        task = loop.create_task(run.coro(_value_after(1, "task")))
+        fut = loop.create_future()
+        loop.call_later(1, fut.set_result, "future")
+        return await fn(task, 5), await fn(fut, 5)
+
+    try:
+        got = run(main)
+    except TypeError as error:
+        raise AssertionError(
+            f"wait_for(task, 5) raised TypeError: {error}. create_task() takes only "
+            "coroutines: use ensure_future(aw), which wraps a coroutine and leaves tasks "
+            "and futures as they are") from None
+    assert got == ("task", "future"), (
+        f"wait_for(task, 5) and wait_for(future, 5) returned {got!r}, expected "
+        "('task', 'future')")
+
+
 def case_wf_none(fn: Any) -> None:
     """timeout=None waits as long as it takes"""
     run = _Run()
@@ -606,8 +780,10 @@ def case_wf_none(fn: Any) -> None:
 
 wait_for_exercise = Exercise(
     "wait_for",
-    cases=[case_wf_in_time, case_wf_timeout, case_wf_cancels_child, case_wf_exception,
-           case_wf_timer_cancelled, case_wf_caller_cancelled, case_wf_none],
+    cases=_without("wait_for", [case_wf_in_time, case_wf_timeout, case_wf_cancels_child,
+                                case_wf_exception, case_wf_timer_cancelled,
+                                case_wf_caller_cancelled, case_wf_none,
+                                case_wf_task_and_future]),
     hint=[
         "Make the child a future (ensure_future). You need to wake up on whichever comes "
         "first, the child finishing or the timeout: a `waiter` future that both a "

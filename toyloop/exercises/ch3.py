@@ -26,10 +26,11 @@ import threading
 import time
 from typing import Any
 
-from toyloop.ch2_futures import sleep, wait_for
+from toyloop.ch2_futures import CancelledError, sleep, wait_for
 from toyloop.ch3_selectors import SelectorLoop
 from toyloop.clock import MonotonicClock, VirtualClock
-from toyloop.tools.checker import Exercise, run_in_loop
+from toyloop.tools.checker import CaseTimeout, Exercise, LoopBlocked, run_in_loop
+from toyloop.tools.watchdog import LoopStopped, catch_all_notes
 
 HOST = "127.0.0.1"
 
@@ -40,7 +41,7 @@ __all__ = [
 
 
 def _run(main: Any, *, real_time: bool = False, errors: list | None = None,
-         autojump: float = 0.05) -> Any:
+         autojump: float = 0.05, loop_factory: Any = SelectorLoop) -> Any:
     """Run ``main(loop)`` on a fresh SelectorLoop (virtual time unless ``real_time``).
 
     With virtual time, the loop really waits up to ``autojump`` seconds for a socket
@@ -50,7 +51,7 @@ def _run(main: Any, *, real_time: bool = False, errors: list | None = None,
         return await main(asyncio.get_running_loop())
 
     clock = MonotonicClock() if real_time else VirtualClock(autojump_threshold=autojump)
-    return run_in_loop(with_loop, loop_factory=SelectorLoop, clock=clock, errors=errors)
+    return run_in_loop(with_loop, loop_factory=loop_factory, clock=clock, errors=errors)
 
 
 def _pair(sndbuf: int | None = None) -> tuple[socket.socket, socket.socket]:
@@ -135,8 +136,17 @@ def case_small_payload(candidate):
             result = await candidate(loop, a, b"hello, world")
             return result, await wait_for(loop.sock_recv(b, 100), 1.0)
 
-        result, got = _run(main)
-        assert got == b"hello, world", f"the peer received {got!r}, expected b'hello, world'"
+        result, got = _run(main, loop_factory=_NoSockSendallLoop)
+        if asyncio.isfuture(result):
+            raise AssertionError(
+                f"sock_sendall returned {result!r}: it returned before the data was sent. "
+                "Await the future (`await done`) instead of returning it")
+        missing = len(b"hello, world") - len(got)
+        assert got == b"hello, world", (
+            f"the peer received {got!r}, expected b'hello, world'"
+            + (f": {missing} byte(s) missing at the end. Count every byte sent, and stop "
+               "only when sent == len(data)" if b"hello, world".startswith(got) and got
+               else ""))
         assert result is None, f"sock_sendall should return None, like asyncio's; got {result!r}"
 
 
@@ -151,12 +161,13 @@ def case_partial_sends(candidate):
             a.shutdown(socket.SHUT_WR)
             return await wait_for(reader, 30)
 
-        got = _run(main)
+        got = _run(main, loop_factory=_NoSockSendallLoop)
         if got != payload:
             if len(got) < len(payload):
                 detail = (f"only {len(got)} of {len(payload)} bytes arrived: a send() "
-                          "that takes only part of the data must be followed by another "
-                          "one for the rest, once the socket is writable again")
+                          "that takes only part of the data (a partial send) must be "
+                          "followed by another one for the rest, once the socket is "
+                          "writable again")
             elif len(got) > len(payload):
                 detail = (f"{len(got)} bytes arrived for {len(payload)} sent: some bytes "
                           "were sent twice. After a partial send, continue from where "
@@ -172,6 +183,8 @@ class _CountingSocket:
     def __init__(self, sock):
         self._sock = sock
         self.refused = 0
+        self.accepted = 0
+        self.errors: list[OSError] = []  # what send() raised besides BlockingIOError
 
     def fileno(self):
         return self._sock.fileno()
@@ -181,10 +194,55 @@ class _CountingSocket:
 
     def send(self, data):
         try:
-            return self._sock.send(data)
+            sent = self._sock.send(data)
+            self.accepted += 1
+            return sent
         except BlockingIOError:
             self.refused += 1
             raise
+        except OSError as exc:
+            self.errors.append(exc)
+            raise
+
+
+class _NoSockSendallLoop(SelectorLoop):
+    """The loop for this exercise: its own sock_sendall is what the learner builds.
+
+    It also calls a new writer once straight away, before the socket is writable:
+    selectors may report a socket writable that a send() then refuses (a spurious
+    wake-up), and a writer must cope with BlockingIOError.
+    """
+
+    def add_reader(self, fd, callback, *args):
+        raise AssertionError(
+            "your sock_sendall registered a reader (loop.add_reader): a reader waits until "
+            "there is something to read, which never happens on a socket you only send "
+            "on. Wait until the socket is writable: loop.add_writer(sock, callback)")
+
+    _spurious_done = False
+
+    def add_writer(self, fd, callback, *args):
+        self.learner_writers = getattr(self, "learner_writers", set())
+        self.learner_writers.add(fd if isinstance(fd, int) else fd.fileno())
+        super().add_writer(fd, callback, *args)
+        if not self._spurious_done:  # once per run: a rare event, not a storm
+            self._spurious_done = True
+            self.call_soon(self._spurious, fd, callback, args)
+
+    def remove_writer(self, fd):
+        number = fd if isinstance(fd, int) else fd.fileno()
+        getattr(self, "learner_writers", set()).discard(number)
+        return super().remove_writer(fd)
+
+    def _spurious(self, fd, callback, args):
+        if fd in self._selector.get_map():  # still registered: pretend it is writable
+            callback(*args)
+
+    async def sock_sendall(self, sock, data):
+        raise AssertionError(
+            "your sock_sendall called the loop's own loop.sock_sendall(): this exercise is "
+            "to build it. Use sock.send(...) for what the kernel takes now, and "
+            "loop.add_writer(sock, callback) to send the rest when the socket is writable")
 
 
 def case_no_busy_wait(candidate):
@@ -192,19 +250,36 @@ def case_no_busy_wait(candidate):
     a, b = _pair(sndbuf=4096)
     counting = _CountingSocket(a)
     payload = b"y" * 500_000
+    left_registered: list[bool] = []
     with a, b:
         async def main(loop):
-            reader = loop.create_task(_drain(loop, b, len(payload)))
+            # The reader pauses between reads: a sender that retries instead of waiting
+            # keeps the loop busy (or wakes it on a timer) all that time.
+            reader = loop.create_task(_drain(loop, b, len(payload), pause=0.05))
+            start = loop.time()
             await candidate(loop, counting, payload)
+            took = loop.time() - start
+            left_registered.append(a.fileno() in getattr(loop, "learner_writers", ()))
             a.shutdown(socket.SHUT_WR)
-            return await wait_for(reader, 30)
+            return await wait_for(reader, 60), took
 
-        got = _run(main)
+        try:
+            got, _took = _run(main, loop_factory=_NoSockSendallLoop, autojump=0.002)
+        except AssertionError as error:
+            if "iterations" in str(error) and any(left_registered):
+                raise AssertionError(
+                    "everything was sent, but the writer is still registered: the loop "
+                    "calls your callback on every iteration, since the socket stays "
+                    "writable, and never goes to sleep. Call loop.remove_writer(sock) once "
+                    "the last byte is sent") from None
+            raise
         assert got == payload, f"{len(got)} of {len(payload)} bytes arrived"
-        assert counting.refused <= 5, (
-            f"send() raised BlockingIOError {counting.refused} times: your code retries "
-            "on a full buffer without waiting. Register a writer (loop.add_writer) and "
-            "send again only when the loop says the socket is writable")
+        assert counting.refused <= 2 * counting.accepted + 5, (
+            f"send() raised BlockingIOError {counting.refused} times for "
+            f"{counting.accepted} sends that went through: your code retries on a full "
+            "buffer without waiting (polling, a busy-wait). Register a writer "
+            "(loop.add_writer) and send again only when the loop says the socket is "
+            "writable")
 
 
 def case_no_writer_left(candidate):
@@ -220,7 +295,7 @@ def case_no_writer_left(candidate):
             await wait_for(reader, 30)
             return registered
 
-        registered = _run(main)
+        registered = _run(main, loop_factory=_NoSockSendallLoop)
         assert not registered, ("the socket is still registered as a writer after "
                                 "sock_sendall returned: call loop.remove_writer(sock) once "
                                 "the last byte is sent, or the loop keeps calling your "
@@ -232,10 +307,12 @@ def case_peer_closed(candidate):
     a, b = _pair(sndbuf=4096)
     payload = b"x" * 1_000_000
 
+    counting = _CountingSocket(a)
+
     async def main(loop):
         loop.call_later(0.1, b.close)  # the reader leaves without reading
         try:
-            await wait_for(candidate(loop, a, payload), 5.0)
+            await wait_for(candidate(loop, counting, payload), 5.0)
         except TimeoutError:
             return "hung"
         except OSError as exc:
@@ -243,7 +320,22 @@ def case_peer_closed(candidate):
         return None
 
     with a, b:
-        outcome = _run(main)
+        try:
+            outcome = _run(main, loop_factory=_NoSockSendallLoop)
+        except AssertionError:
+            if not counting.errors:
+                raise
+            outcome = "swallowed"
+    if counting.errors and outcome in ("hung", "swallowed", None):
+        error = counting.errors[0]
+        raise AssertionError(
+            f"the peer closed, so send() raised {type(error).__name__}: {error}, and your "
+            "code swallowed it: "
+            + ("sock_sendall returned normally" if outcome is None else
+               "the writer stayed registered, so the loop kept calling it (or the caller "
+               "waited forever)")
+            + ". Catch only BlockingIOError in the writer callback; pass any other OSError "
+            "to the future (future.set_exception(exc)) and remove the writer")
     assert outcome != "hung", ("sock_sendall never finished after the peer closed: when "
                                "send() raises an error other than BlockingIOError, pass it "
                                "to the future (set_exception) so the caller sees it")
@@ -252,10 +344,36 @@ def case_peer_closed(candidate):
                                  "the caller, not be swallowed")
 
 
+def case_cancelled_mid_send(candidate):
+    """cancelled in the middle of a send: the writer is removed"""
+    a, b = _pair(sndbuf=4096)
+    payload = b"z" * 2_000_000  # far more than the buffers hold: the reader never reads
+
+    async def main(loop):
+        sender = loop.create_task(candidate(loop, a, payload))
+        await sleep(0.5)
+        sender.cancel()
+        try:
+            await sender
+        except CancelledError:
+            pass
+        await sleep(0)
+        return a.fileno() in loop._selector.get_map(), sender.cancelled()
+
+    with a, b:
+        registered, cancelled = _run(main, loop_factory=_NoSockSendallLoop)
+    assert not registered, (
+        "the task running sock_sendall was cancelled while it waited for the socket to "
+        "become writable, and the writer stayed registered: the loop would keep calling "
+        "your callback for a send nobody waits for. Remove the writer in a `finally:` "
+        "around the await, so it goes also when the task is cancelled")
+    assert cancelled, "the cancelled task should end cancelled (let CancelledError out)"
+
+
 sendall_exercise = Exercise(
     "sock_sendall",
     cases=[case_small_payload, case_partial_sends, case_no_busy_wait, case_no_writer_left,
-           case_peer_closed],
+           case_peer_closed, case_cancelled_mid_send],
     hint=[
         "Try sock.send(data) first. It returns how many bytes the kernel took, which can "
         "be fewer than len(data); if it raises BlockingIOError, it took none.",
@@ -364,26 +482,90 @@ class _ChatRoom:
         self.listener.close()
 
 
-def _chat_case(candidate, scenario):
+class _FailedTasks:
+    """Instrument: tasks of the learner's server that ended with an exception."""
+
+    def __init__(self):
+        self.failed = []
+        self.active = True  # off while the case tears the room down
+
+    def task_done(self, task):
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        if self.active or not isinstance(exc, OSError):  # resets are normal at teardown
+            self.failed.append(exc)
+
+
+def _failure_message(failed):
+    """The report for the first of the server's tasks that died, or None."""
+    real = [exc for exc in failed if not isinstance(exc, NotImplementedError)]
+    if not real:
+        return None
+    exc = real[0]
+    kind = " (an OSError)" if isinstance(exc, OSError) else ""
+    return (f"a task of your server failed with {exc!r}{kind}, so a client lost its "
+            "connection to the room. "
+            + ("A send to a client that has just left raises an OSError: catch it around "
+               "that send, drop that client, and go on with the others"
+               if isinstance(exc, OSError) else
+               "If it is 'Set changed size during iteration': clients joined or left while "
+               "you were awaiting a send inside `for other in clients`; loop over a copy "
+               "(list(clients))"))
+
+
+EOF_HINT = (" If a client had left: once it has, sock_recv returns b'' at once, every time. "
+            "b'' means the client left: stop reading, close it and remove it from the "
+            "clients.")
+
+
+def _chat_case(candidate, scenario, rooms=1):
     errors: list = []
+    failures = _FailedTasks()
+    servers: list = []
 
     async def main(loop):
-        room = _ChatRoom(loop, candidate)
+        loop.add_instrument(failures)
+        made = [_ChatRoom(loop, candidate) for _ in range(rooms)]
+        servers.extend(room.server for room in made)
         try:
-            return await scenario(room)
+            return await scenario(*made)
+        except AssertionError:
+            root = _failure_message(failures.failed)
+            if root is None:
+                raise
+            raise AssertionError(root) from None
         finally:
-            room.close()
-            room.server.cancel()
-            with contextlib.suppress(BaseException):
-                await room.server
+            failures.active = False
+            for room in made:
+                room.close()
+                room.server.cancel()
+                with contextlib.suppress(BaseException):
+                    await room.server
             await sleep(0.1)  # let the server's connection tasks see their sockets close
 
-    _run(main, errors=errors)
+    try:
+        _run(main, errors=errors)
+    except (LoopStopped, CaseTimeout) as stop:
+        message = getattr(stop, "message", None) or ""
+        if not isinstance(stop, LoopBlocked):
+            message = ""
+        if "time.sleep" in message or "blocking socket" in message:
+            raise
+        extra = catch_all_notes(servers) + EOF_HINT
+        if isinstance(stop, LoopBlocked):
+            stop.message = message + extra
+        else:
+            stop.hint = extra
+        raise
     serious = [c for c in errors if not isinstance(c.get("exception"), OSError)]
     if serious:
         context = serious[0]
         raise AssertionError(f"the loop reported an unhandled error: {context.get('message')}"
                              f" {context.get('exception')!r}")
+    root = _failure_message(failures.failed)
+    if root is not None:
+        raise AssertionError(root)
 
 
 def case_chat_reaches_others(candidate):
@@ -459,10 +641,93 @@ def case_chat_many_messages(candidate):
     _chat_case(candidate, scenario)
 
 
+def case_chat_two_servers(candidate):
+    """two servers at once keep their clients apart"""
+    async def scenario(first, second):
+        await first.join("alice")
+        await first.join("bob")
+        await second.join("zoe")
+        await first.say("alice", b"room one only\n")
+        got_bob = await first.heard("bob")
+        got_zoe = await second.heard("zoe")
+        assert not got_zoe, (
+            f"two chat servers ran at once, and zoe, on the second, received {got_zoe!r}, "
+            "a message sent on the first: the set of clients is shared by every server (a "
+            "module-level or class-level set). Create it inside your server coroutine, so "
+            "each server has its own")
+        assert got_bob == b"room one only\n", f"bob received {got_bob!r}"
+
+    _chat_case(candidate, scenario, rooms=2)
+
+
+def case_chat_closes_departed(candidate):
+    """a client that leaves gets its connection closed by the server"""
+    async def scenario(room):
+        for name in ("alice", "bob", "dave"):
+            await room.join(name)
+        room.clients["dave"].shutdown(socket.SHUT_WR)  # dave says goodbye: EOF
+        await sleep(0.3)
+        await room.say("alice", b"dave left\n")
+        room.check_server_alive()
+        try:
+            got = await wait_for(room.loop.sock_recv(room.clients["dave"], 4096), 1.0)
+        except TimeoutError:
+            got = None
+        except OSError:
+            got = b""
+        assert got == b"", (
+            "dave shut down his side of the connection (the server's sock_recv returned "
+            "b''), but his connection was not closed by the server"
+            + (f": it even went on sending him messages ({got!r})" if got else "")
+            + ". When sock_recv returns b'', the client has gone: close its socket and "
+            "remove it from the set of clients")
+
+    _chat_case(candidate, scenario)
+
+
+def case_chat_big_message(candidate):
+    """a message of 8 MiB reaches the others whole (sends can be partial)"""
+    payload = bytes(range(256)) * 32768
+
+    async def scenario(room):
+        for name in ("alice", "bob"):
+            await room.join(name)
+        bob = room.clients["bob"]
+        sender = room.loop.create_task(room.loop.sock_sendall(room.clients["alice"],
+                                                              payload))
+        await sleep(0.3)  # bob is slow to read: the server's sends fill his buffers
+        carol = await room.join("carol")  # carol joins while the broadcast is under way
+        reading = room.loop.create_task(_drain(room.loop, carol, len(payload)))
+        got = b""
+        while len(got) < len(payload):
+            try:
+                chunk = await wait_for(room.loop.sock_recv(bob, 65536), 1.0)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        sender.cancel()
+        reading.cancel()
+        room.check_server_alive()
+        assert got == payload, (
+            f"alice sent 8 MiB; bob received {len(got)} bytes"
+            + (" in a different order" if len(got) == len(payload) else "")
+            + (" and some of them out of order (did several sends to bob run at once, in "
+               "separate tasks? Send to each client in order, one message after another)"
+               if got != payload[:len(got)] else "")
+            + ". The kernel takes only what fits in its buffer: sock.send() may send part "
+            "of the data, or raise BlockingIOError. Forward with `await "
+            "loop.sock_sendall(other, data)`, which waits until everything is sent")
+
+    _chat_case(candidate, scenario)
+
+
 chat_exercise = Exercise(
     "chat_server",
-    cases=[case_chat_reaches_others, case_chat_not_to_sender, case_chat_client_leaves,
-           case_chat_many_messages],
+    cases=[case_chat_reaches_others, case_chat_two_servers, case_chat_not_to_sender,
+           case_chat_client_leaves, case_chat_many_messages, case_chat_closes_departed,
+           case_chat_big_message],
     hint=[
         "Keep a set of connected client sockets. The main coroutine accepts forever "
         "(await loop.sock_accept(listener)) and starts one task per client with "
@@ -551,14 +816,19 @@ def _expect_states(result, expected):
     assert isinstance(result, dict), f"check_ports should return a dict, got {result!r}"
     for port, state in expected.items():
         got = result.get(port, "<missing>")
+        hint = ""
+        if state != "open" and got == "open":
+            hint = (". A port nobody listens on came out 'open': did you reuse one socket "
+                    "for several ports? A socket connects only once: make a new socket "
+                    "for every port")
         assert got == state, (f"port {port} should be {state!r}, got {got!r} "
-                              f"(the whole answer: {result!r})")
+                              f"(the whole answer: {result!r}){hint}")
 
 
 def case_ports_open_closed(candidate):
     """an open port is 'open' and a port nobody listens on is 'closed'"""
     with _port_zoo(n_open=1, n_closed=1, n_silent=0) as (opened, closed, _):
-        result, _elapsed = _ports_run(candidate, opened + closed, 1.0)
+        result, elapsed = _ports_run(candidate, opened + closed, 1.0)
     expected = {opened[0]: "open", closed[0]: "closed"}
     _expect_states(result, {})  # a dict?
     if result.get(closed[0]) == "timeout":
@@ -566,6 +836,10 @@ def case_ports_open_closed(candidate):
             f"port {closed[0]} is closed, but you reported 'timeout'. A refused connection "
             "raises ConnectionRefusedError from sock_connect: catch it and answer 'closed'")
     _expect_states(result, expected)
+    assert elapsed < 0.5, (
+        f"both ports answered at once, yet check_ports took {elapsed:.1f} s of loop time "
+        "with a 1.0 s timeout: it waited for the timeout anyway. wait_for(..., timeout) "
+        "returns as soon as the connect finishes; the timeout is only a limit")
 
 
 def case_ports_timeout(candidate):
@@ -601,8 +875,10 @@ def case_ports_close_sockets(candidate):
     if before is None:
         return  # no /proc here: nothing to count
     leaked = after - zoo
-    assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned: "
-                         "close each probe socket in a finally: block, whatever the outcome")
+    assert leaked <= 0, (f"{leaked} socket(s) are still open after check_ports returned (not "
+                         "closed): close each probe socket in a finally: block, whatever the "
+                         "outcome. If you gave up on a probe (asyncio.wait with a timeout), "
+                         "cancel it: a task left pending keeps its socket open")
 
 
 ports_exercise = Exercise(
@@ -663,6 +939,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.server.requests.append((self.requestline, dict(self.headers)))
         if self.path == "/hello":
             self._reply(200, b"Hello from 127.0.0.1!\n")
+        elif self.path == "/blank":
+            self._reply(200, b"first paragraph\r\n\r\nsecond paragraph\n")
         elif self.path == "/big":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -671,7 +949,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             for i in range(0, len(BIG_BODY), 50_000):  # in pieces, with pauses between
                 self.wfile.write(BIG_BODY[i:i + 50_000])
                 self.wfile.flush()
-                time.sleep(0.02)
+                # 0.6 s in all: a client that waits in a blocking recv() holds the
+                # loop that long, which the checker's watchdog reports.
+                time.sleep(0.15)
         else:
             self._reply(404, b"Not found\n")
 
@@ -697,6 +977,9 @@ def local_http_server():
     """
     server = http.server.ThreadingHTTPServer((HOST, 0), _Handler)
     server.daemon_threads = True
+    # A client that hangs up early (a wrong answer) is not the server's error: no
+    # traceback printed into the learner's notebook.
+    server.handle_error = lambda request, client_address: None
     server.requests = []
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="local-http-server")
@@ -735,8 +1018,22 @@ def case_http_hello(candidate):
     assert line == "GET /hello HTTP/1.0", f"the request line was {line!r}"
     assert status == 200, f"status should be the int 200, got {status!r}"
     lowered = {str(k).lower(): v for k, v in dict(headers).items()}
+    dirty = {k: v for k, v in lowered.items() if isinstance(v, str) and ("\r" in v or
+                                                                       "\n" in v)}
+    assert not dirty, (
+        f"some header values still end with a line break: {dirty!r}. HTTP lines end with "
+        "b'\\r\\n': split the head at '\\r\\n', not at '\\n' alone")
+    assert lowered.get("content-type") == "text/plain", (
+        f"the content-type header should be 'text/plain'; got {lowered.get('content-type')!r}")
     assert lowered.get("x-toyloop") == "chapter 3", (
         f"headers should map names to values, e.g. 'x-toyloop' -> 'chapter 3'; got {headers!r}")
+    in_head = any("hello from" in f"{k}{v}".lower() for k, v in dict(headers).items())
+    if body != b"Hello from 127.0.0.1!\n" and in_head:
+        raise AssertionError(
+            f"the body is {body!r} and the page's text ended up among the headers: the head "
+            "and the body were not split where they meet. HTTP ends every line with "
+            "b'\\r\\n', so the empty line between them is b'\\r\\n\\r\\n' (a split at "
+            "b'\\n\\n' never finds it): split at the first b'\\r\\n\\r\\n'")
     if body != b"Hello from 127.0.0.1!\n" and b"Hello from 127.0.0.1!\n".startswith(body):
         raise AssertionError(
             f"the body is {body!r}, only the start of b'Hello from 127.0.0.1!\\n'. One "
@@ -758,11 +1055,31 @@ def case_http_host_header(candidate):
 
 def case_http_big_body(candidate):
     """GET /big: a 200 kB body sent in pieces arrives whole"""
-    (status, _headers, body), _ = _http_run(candidate, "/big")
-    assert status == 200, f"status should be 200, got {status!r}"
+    (status, headers, body), _ = _http_run(candidate, "/big")
+    if not body and any("long page" in f"{k}{v}".lower() for k, v in dict(headers).items()):
+        raise AssertionError(
+            "the body is empty and the page's text ended up among the headers: the head "
+            "and the body were not split where they meet. HTTP ends every line with "
+            "b'\\r\\n', so the empty line between them is b'\\r\\n\\r\\n' (a split at "
+            "b'\\n\\n' never finds it): split at the first b'\\r\\n\\r\\n'")
+    assert status == 200, f"status should be the int 200, got {status!r}"
+    if isinstance(body, bytes) and body.endswith(BIG_BODY) and body.startswith(b"HTTP/"):
+        raise AssertionError(
+            "the body starts with the status line and the headers: return only what comes "
+            "after the first b'\\r\\n\\r\\n', without the headers")
     assert body == BIG_BODY, (
         f"the body has {len(body)} bytes, expected {len(BIG_BODY)}. One sock_recv returns "
         "what has arrived so far, not the whole response: keep reading until it returns b''")
+
+
+def case_http_blank_line_in_body(candidate):
+    """a body that itself contains a blank line arrives whole"""
+    (status, _headers, body), _ = _http_run(candidate, "/blank")
+    expected = b"first paragraph\r\n\r\nsecond paragraph\n"
+    assert body == expected, (
+        f"the body should be {expected!r}; got {body!r}. The head ends at the *first* "
+        "b'\\r\\n\\r\\n'; everything after it is the body, blank lines included: "
+        "response.partition(b'\\r\\n\\r\\n') (or split with maxsplit=1)")
 
 
 def case_http_not_found(candidate):
@@ -774,7 +1091,8 @@ def case_http_not_found(candidate):
 
 http_exercise = Exercise(
     "http_get",
-    cases=[case_http_hello, case_http_host_header, case_http_big_body, case_http_not_found],
+    cases=[case_http_big_body, case_http_hello, case_http_host_header, case_http_not_found,
+           case_http_blank_line_in_body],
     hint=[
         "Connect a non-blocking socket with loop.sock_connect, then send b'GET /path "
         "HTTP/1.0\\r\\nHost: host:port\\r\\n\\r\\n' with loop.sock_sendall.",

@@ -30,6 +30,7 @@ from typing import Any
 
 from toyloop.ch4_threads import ThreadLoop
 from toyloop.clock import MonotonicClock, VirtualClock
+from toyloop.exercises.ch2 import _without
 from toyloop.tools.checker import Exercise, run_in_loop
 
 __all__ = [
@@ -70,15 +71,50 @@ def sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
+class _Handles:
+    """Instrument: counts the handles a loop runs (a polling answer runs many)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def before_handle(self, handle: Any) -> None:
+        self.count += 1
+
+
+POLLING = ("the loop ran {n} callbacks and task steps while one job of {t} s ran, where a "
+           "handful do: your code checks again and again whether the work is done (polling, "
+           "a busy-wait). Await the future the executor gives you (run_in_executor, or "
+           "asyncio.wrap_future), which wakes the task once, when the result is there")
+
+
 def _run(main: Any, *, real_time: bool = False, loop_factory: Any = ThreadLoop,
-         detect_idle: bool = True) -> Any:
+         detect_idle: bool = True, handles: _Handles | None = None) -> Any:
     """Run ``main(loop)`` on a fresh ThreadLoop (virtual time unless ``real_time``)."""
     async def with_loop() -> Any:
-        return await main(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        if handles is not None:
+            loop.add_instrument(handles)
+        return await main(loop)
 
     clock = MonotonicClock() if real_time else VirtualClock()
-    return run_in_loop(with_loop, loop_factory=loop_factory, clock=clock,
-                       detect_idle=detect_idle)
+    try:
+        return run_in_loop(with_loop, loop_factory=loop_factory, clock=clock,
+                           detect_idle=detect_idle)
+    except AssertionError as error:
+        if "went idle" not in str(error):
+            raise
+        raise AssertionError(
+            f"{error} Here a worker thread must wake the loop: from another thread, only "
+            "loop.call_soon_threadsafe(...) may touch the loop or its futures (a "
+            "future.set_result() from a thread does not wake it)") from None
+    except Exception as error:
+        text = f"{type(error).__name__}: {error}"
+        if "pickle" not in text.lower():
+            raise
+        raise AssertionError(
+            f"your code sent the job to a process pool, which could not pickle it ({text}). "
+            "Use a thread: the loop's default executor (run_in_executor(None, ...)) runs "
+            "any function, lambdas and closures included, and keeps the context") from None
 
 
 # ===========================================================================
@@ -113,8 +149,8 @@ def case_thread_result(candidate):
         "run_in_executor gives you")
     value, ident = result
     assert value == 5, f"func(2, 3) returned 5, but to_thread gave {value!r}"
-    assert ident != here, ("the function ran on the loop's own thread, so the loop was "
-                           "blocked meanwhile: hand it to loop.run_in_executor(None, ...)")
+    assert ident != here, ("the function ran on the loop's own thread, so it blocked the "
+                           "loop meanwhile: hand it to loop.run_in_executor(None, ...)")
 
 
 def case_thread_kwargs(candidate):
@@ -177,10 +213,22 @@ def case_thread_loop_free(candidate):
         "function in the executor and await the result")
 
 
+def case_thread_no_polling(candidate):
+    """while the function works (0.3 s), the loop sleeps: no polling"""
+    handles = _Handles()
+
+    async def main(loop):
+        return await candidate(time.sleep, 0.3)
+
+    _run(main, real_time=True, handles=handles)
+    assert handles.count <= 15, POLLING.format(n=handles.count, t=0.3)
+
+
 to_thread_exercise = Exercise(
     "to_thread",
-    cases=[case_thread_result, case_thread_kwargs, case_thread_exception,
-           case_thread_context, case_thread_loop_free],
+    cases=_without("to_thread", [case_thread_result, case_thread_kwargs,
+                                 case_thread_exception, case_thread_context,
+                                 case_thread_loop_free, case_thread_no_polling]),
     hint=[
         "loop = asyncio.get_running_loop(), then await loop.run_in_executor(None, ...): "
         "None means the loop's default thread pool.",
@@ -253,6 +301,13 @@ def case_hash_results(candidate):
     with _sample_files() as paths, concurrent.futures.ThreadPoolExecutor(4) as pool:
         result = _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         expected = _expected_hashes(paths)
+        try:
+            pool.submit(len, "still usable").result()
+        except RuntimeError:
+            raise AssertionError(
+                "after hash_files returned, the executor it was given was shut down (a "
+                "`with executor:` block shuts it down when it ends). The executor belongs "
+                "to the caller, who may use it again: use it, but leave it open") from None
     assert isinstance(result, dict), f"hash_files should return a dict, got {type(result)}"
     assert set(result) == set(expected), (
         f"the keys should be the paths given; got {sorted(result)[:3]}...")
@@ -272,7 +327,8 @@ def case_hash_in_executor(candidate):
     assert pool.submitted == len(paths), (
         f"{pool.submitted} jobs went to the executor you were given, for {len(paths)} "
         "files: hash every file there (loop.run_in_executor(executor, sha256_file, path)), "
-        "not on the loop's thread, where hashing a big file would freeze every task")
+        "not on the loop's thread, where hashing blocked the loop (a big file would "
+        "freeze every task)")
 
 
 def case_hash_all_at_once(candidate):
@@ -286,7 +342,8 @@ def case_hash_all_at_once(candidate):
     assert pool.submitted == len(paths), (
         f"{pool.submitted} jobs were submitted for {len(paths)} files")
     assert not pool.gave_up, (
-        "the first job waited for the others to be submitted, and they were not: you "
+        "the first job waited for the others to be submitted, and they were not, so the "
+        "files were not hashed at once: you "
         "awaited each file before submitting the next, so only one ran at a time. "
         "Submit them all first (a list of futures), then await them")
 
@@ -300,6 +357,14 @@ def case_hash_process_pool(candidate):
             result = _run(lambda loop: candidate(loop, paths, pool), real_time=True)
         except Exception as exc:
             text = f"{type(exc).__name__}: {exc}".lower()
+            if isinstance(exc, concurrent.futures.process.BrokenProcessPool) or \
+                    "attribute" in text and "__main__" in text:
+                raise AssertionError(
+                    f"the process pool broke ({type(exc).__name__}: {exc}): a worker "
+                    "process could not load your job. A new process imports functions by "
+                    "module and name, and a function defined in the notebook (or inside "
+                    "another function) cannot be found there. Pass sha256_file itself "
+                    "(from toyloop.exercises.ch4)") from None
             if "pickl" in text or "local object" in text:  # 3.13 says "Can't get local"
                 raise AssertionError(
                     f"the process pool could not pickle your job ({exc}). A process gets "
@@ -311,10 +376,66 @@ def case_hash_process_pool(candidate):
     assert result == expected, "the process pool gave different digests"
 
 
+class _SlowExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Jobs take 0.8, 0.65, 0.5 s more, in the order submitted.
+
+    Long enough to see whether the caller polls or blocks (the watchdog's budget is
+    a third of a second), and the last one submitted finishes first.
+    """
+
+    submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> concurrent.futures.Future:
+        delay = max(0.2, 0.8 - 0.15 * self.submitted)
+        self.submitted += 1
+        return super().submit(self._slow, delay, fn, *args, **kwargs)
+
+    @staticmethod
+    def _slow(delay: float, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        time.sleep(delay)
+        return fn(*args, **kwargs)
+
+
+def case_hash_no_polling(candidate):
+    """waits for the jobs (up to 0.8 s each) without polling or blocking"""
+    handles = _Handles()
+    with _sample_files(3) as paths:
+        pool = _SlowExecutor(3)
+        try:
+            result = _run(lambda loop: candidate(loop, paths, pool), real_time=True,
+                          handles=handles)
+        finally:
+            pool.shutdown(wait=True)
+        expected = _expected_hashes(paths)
+    if isinstance(result, dict) and result != expected and \
+            sorted(result.values()) == sorted(expected.values()):
+        raise AssertionError(
+            "every digest is there, but under the wrong path: the jobs finished in another "
+            "order than you submitted them (as_completed gives them as they finish). Keep "
+            "each digest with its path: {path: await future} for each (path, future) pair")
+    assert result == expected, "the digests are wrong when the jobs take a while"
+    assert handles.count <= 25, POLLING.format(n=handles.count, t=0.8)
+
+
+def case_hash_errors_reach_the_caller(candidate):
+    """a file that cannot be read: its exception reaches the caller"""
+    with _sample_files(2) as paths, concurrent.futures.ThreadPoolExecutor(2) as pool:
+        missing = os.path.join(os.path.dirname(paths[0]), "no-such-file.bin")
+        try:
+            result = _run(lambda loop: candidate(loop, paths + [missing], pool),
+                          real_time=True)
+        except FileNotFoundError:
+            return
+    raise AssertionError(
+        f"one of the paths does not exist, and hash_files returned {result!r:.120}: the "
+        "FileNotFoundError the job raised should reach the caller as an exception, not be "
+        "caught and turned into a value")
+
+
 hash_exercise = Exercise(
     "hash_files",
     cases=[case_hash_results, case_hash_in_executor, case_hash_all_at_once,
-           case_hash_process_pool],
+           case_hash_no_polling, case_hash_errors_reach_the_caller, case_hash_process_pool],
     hint=[
         "loop.run_in_executor(executor, sha256_file, path) returns a future at once; the "
         "file is hashed in the pool while the loop goes on.",
@@ -383,7 +504,7 @@ class StrictLoop(ThreadLoop):
         return super().call_at(*args, **kwargs)
 
 
-def _producer(items, loop_ran=None, gap=0.005):
+def _producer(items, loop_ran=None, gap=0.005, tidy=0.1):
     """A ``produce(emit)`` that emits ``items`` and records what went wrong.
 
     After the last item it tidies up for a moment (0.1 s) before returning, so
@@ -405,7 +526,7 @@ def _producer(items, loop_ran=None, gap=0.005):
                     report["abort"]()  # the learner's future will never complete now
                 return
             time.sleep(gap)
-        time.sleep(0.1)
+        time.sleep(tidy)
         report["finished"] = True
 
     return produce, report
@@ -416,11 +537,23 @@ def _resolve(future):
         future.set_result(None)
 
 
-def _handoff_run(candidate, items, *, timer=None):
+class _Iterations:
+    """Instrument: counts the loop's iterations (how often it woke up)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def before_run_once(self):
+        self.count += 1
+
+
+def _handoff_run(candidate, items, *, timer=None, gap=0.005, tidy=0.1, iterations=None):
     loop_ran = threading.Event()
 
     async def main(loop):
         loop.call_later(0.02, loop_ran.set)  # runs only if the loop is free by then
+        if iterations is not None:
+            loop.add_instrument(iterations)
         if timer is not None:
             loop.call_later(timer, lambda: None)  # a far-away timer: select sleeps till then
         start = time.monotonic()
@@ -435,7 +568,7 @@ def _handoff_run(candidate, items, *, timer=None):
             return None
         return task.result(), time.monotonic() - start, threading.get_ident()
 
-    produce, report = _producer(items, loop_ran)
+    produce, report = _producer(items, loop_ran, gap=gap, tidy=tidy)
     # The learner's own thread is invisible to the checker's "idle loop" detector (it
     # knows executor jobs only), so that detector is off: a missed wake-up times out.
     outcome = _run(main, real_time=True, loop_factory=StrictLoop,
@@ -451,18 +584,29 @@ def _handoff_run(candidate, items, *, timer=None):
 
 def case_handoff_items(candidate):
     """returns every item, in the order the thread emitted them"""
-    items = list(range(20))
+    items = [f"item {i}" for i in range(20)]  # a set would lose their order
     (result, _elapsed, loop_thread), report = _handoff_run(candidate, items)
     assert report["thread"] is not None and report["thread"] != loop_thread, (
-        "produce() ran on the loop's thread: start it in a threading.Thread")
-    assert result == items, f"collected {result!r}, expected {items!r}"
+        "produce() ran on the loop's thread, so it blocked the loop: start it in a "
+        "threading.Thread")
+    assert result == items, (
+        f"collected {result!r}, expected {items!r}: keep the items in the order the thread "
+        "emitted them (a list, appended to on the loop)")
 
 
 def case_handoff_wakes_loop(candidate):
     """the loop wakes up for each item, even while select waits for a far-off timer"""
     items = ["a", "b", "c"]
-    (result, elapsed, _), _ = _handoff_run(candidate, items, timer=30.0)
+    counter = _Iterations()
+    (result, elapsed, _), _ = _handoff_run(candidate, items, timer=30.0, gap=0.25,
+                                           iterations=counter)
     assert result == items, f"collected {result!r}, expected {items!r}"
+    assert counter.count <= 30, (
+        f"the loop woke up {counter.count} times while the thread emitted 3 items, a "
+        "quarter of a second apart: your coroutine polls (a short asyncio.sleep in a "
+        "loop, checking a queue) instead of being woken. Have the thread wake the loop "
+        "with loop.call_soon_threadsafe(...) for each item, and await a future that the "
+        "last item completes")
     assert elapsed < 2.0, (
         f"the items took {elapsed:.1f} s to arrive although the thread emitted them at "
         "once: the loop slept in select until something else woke it. "
@@ -472,7 +616,14 @@ def case_handoff_wakes_loop(candidate):
 def case_handoff_loop_free(candidate):
     """the loop keeps running while the thread works (no blocking join or sleep)"""
     items = [1, 2, 3]
-    _, report = _handoff_run(candidate, items)
+    counter = _Iterations()
+    _, report = _handoff_run(candidate, items, tidy=0.8,  # a join would block 0.8 s
+                             iterations=counter)
+    assert counter.count <= 20, (
+        f"the loop woke up {counter.count} times while the thread produced 3 items and "
+        "tidied up for 0.8 s: your code checks on the thread again and again (polling "
+        "is_alive() or a flag, a busy-wait). Await its end instead: await "
+        "loop.run_in_executor(None, thread.join)")
     assert not report["loop_blocked"], (
         "the loop ran no callback while the thread was producing: something blocked it "
         "(thread.join() or time.sleep on the loop's thread?). Await a future that the "

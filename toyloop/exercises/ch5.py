@@ -25,7 +25,7 @@ from typing import Any
 
 from toyloop.ch5_asyncio import EventLoop
 from toyloop.clock import VirtualClock
-from toyloop.tools.checker import Exercise, run_in_loop
+from toyloop.tools.checker import Exercise, LoopBlocked, run_in_loop
 
 HOST = "127.0.0.1"
 
@@ -37,8 +37,14 @@ __all__ = [
 
 def _run(main: Any) -> Any:
     """Run ``main()`` (a coroutine function) on a fresh toyloop EventLoop, virtual time."""
-    return run_in_loop(main, loop_factory=EventLoop, clock=VirtualClock(),
-                       max_iterations=20_000)
+    try:
+        return run_in_loop(main, loop_factory=EventLoop, clock=VirtualClock(),
+                           max_iterations=20_000)
+    except LoopBlocked as blocked:
+        if any(word in blocked.message for word in ("readline", "read(", "busy", "write(")):
+            blocked.message += (" After the client's EOF, readline() returns b'' at once, "
+                                "every time: b'' means EOF, so leave the loop then")
+        raise
 
 
 class _FakeTransport:
@@ -50,6 +56,19 @@ class _FakeTransport:
 
     def write(self, data: bytes) -> None:
         self.written += data
+
+    def writelines(self, chunks: Any) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
+    def write_eof(self) -> None:
+        self.eof = True
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
 
     def close(self) -> None:
         self.closed = True
@@ -99,6 +118,9 @@ def _feed(cls: Any, *chunks: bytes, eof: bool = False) -> Any:
 def case_whole_lines(cls: Any) -> None:
     """one chunk holding two whole lines"""
     lines = _feed(cls, b"alpha\nbeta\n").lines
+    assert not any(isinstance(line, str) for line in lines), (
+        f"self.lines holds {lines!r}: str, but the lines should stay bytes (as they came "
+        "off the wire); don't decode them")
     assert lines == [b"alpha", b"beta"], (
         f"after data_received(b'alpha\\nbeta\\n') self.lines is {lines!r}, expected "
         "[b'alpha', b'beta']: one line per b'\\n', without the b'\\n' itself")
@@ -107,6 +129,11 @@ def case_whole_lines(cls: Any) -> None:
 def case_split_lines(cls: Any) -> None:
     """a line split across data_received calls"""
     lines = _feed(cls, b"hel", b"lo\nwor", b"ld\n").lines
+    if lines[-2:] == [b"hello", b"world"] and len(lines) > 2:
+        raise AssertionError(
+            f"a new LineCollector, fed b'hel', b'lo\\nwor', b'ld\\n', holds {lines!r}: "
+            "lines from another instance are in it. The list is shared: made in the class "
+            "body, it is one list for every instance. Create it in __init__ (self.lines = [])")
     assert lines == [b"hello", b"world"], (
         f"fed b'hel', b'lo\\nwor', b'ld\\n' you collected {lines!r}. TCP is a stream: "
         "data_received gets arbitrary pieces, not lines. Keep the unfinished tail in a "
@@ -120,13 +147,38 @@ def case_eof(cls: Any) -> None:
     proto.data_received(b"x\ny")
     assert proto.lines == [b"x"], (
         f"after b'x\\ny' lines should be [b'x'] (b'y' may still go on), got {proto.lines!r}")
-    keep_open = proto.eof_received()
+    transport = proto.transport if isinstance(getattr(proto, "transport", None),
+                                              _FakeTransport) else None
+    try:
+        keep_open = proto.eof_received()
+    except AttributeError as error:
+        if "transport" not in str(error):
+            raise
+        raise AssertionError(
+            f"eof_received failed with AttributeError: {error}. Keep the transport you are "
+            "given in connection_made (self.transport = transport) to use it later") from None
     assert proto.lines == [b"x", b"y"], (
         f"at EOF the unfinished b'y' is a last line: expected [b'x', b'y'], got "
         f"{proto.lines!r}. eof_received() is where you learn nothing more will come")
-    assert not keep_open, (
-        "eof_received() returned a true value: that keeps the transport half-open, and "
-        "nobody would ever close it. Return None (or False) to let it close")
+    closed = transport.closed if transport is not None else _closed_any(proto)
+    assert not keep_open or closed, (
+        "eof_received() returned a true value and did not close the transport: that keeps "
+        "the connection half-open, and nobody would ever close it. Return None (or False) "
+        "to let the transport close, or close it yourself before returning True")
+
+
+def _closed_any(proto: Any) -> bool:
+    """Did the protocol close the fake transport it was given (under any attribute)?"""
+    return any(isinstance(v, _FakeTransport) and v.closed for v in vars(proto).values())
+
+
+def case_no_empty_line_at_eof(cls: Any) -> None:
+    """a stream that ends with b'\n' has no extra empty line at EOF"""
+    proto = _feed(cls, b"a\nb\n", eof=True)
+    assert proto.lines == [b"a", b"b"], (
+        f"the stream b'a\\nb\\n' then EOF gave {proto.lines!r}, expected [b'a', b'b']. "
+        "It ended with b'\\n', so at EOF nothing is left over: add the rest of the buffer "
+        "as a last line only if it is not empty")
 
 
 def case_real_connection(cls: Any) -> None:
@@ -159,15 +211,53 @@ def case_real_connection(cls: Any) -> None:
         finally:
             server.close()
 
-    lines = _run(main)
+    try:
+        lines = _run(main)
+    except ConnectionError as error:
+        raise AssertionError(
+            f"the connection was closed before the client had sent everything ({error!r}): "
+            "your protocol closed the transport too early. Close it only at EOF "
+            "(eof_received), when nothing more will come") from None
     assert lines == [b"first line", b"second", b"", b"last, no newline"], (
         f"over a socket you collected {lines!r}; expected [b'first line', b'second', b'', "
         "b'last, no newline'] (an empty line is a line too)")
 
 
+def case_two_connections(cls: Any) -> None:
+    """two connections at once keep their own lines and buffers"""
+    first, second = cls(), cls()
+    first.connection_made(_FakeTransport())
+    second.connection_made(_FakeTransport())
+    first.data_received(b"one, unfinished")
+    second.data_received(b"two\n")
+    first.data_received(b" line\n")
+    ok = first.lines == [b"one, unfinished line"] and second.lines == [b"two"]
+    mixed = b"two" in first.lines or any(b"one" in line for line in second.lines) or \
+        first.lines is second.lines
+    assert ok or not mixed, (
+        f"two LineCollectors fed at the same time collected {first.lines!r} and "
+        f"{second.lines!r}; expected [b'one, unfinished line'] and [b'two']. Their state is "
+        "shared: a list or bytearray made in the class body is one object for every "
+        "instance (and `+=` changes it in place). Create them in __init__ (self._buffer = "
+        "bytearray())")
+    assert ok, (
+        f"fed b'one, unfinished' then b' line\\n', you collected {first.lines!r}: a line "
+        "can arrive across several data_received calls. Keep the unfinished tail in a "
+        "buffer until its b'\\n' comes")
+
+
+def case_whitespace_kept(cls: Any) -> None:
+    """a line's own spaces and tabs are kept"""
+    lines = _feed(cls, b"  two spaces  \n\tand a tab\n").lines
+    assert lines == [b"  two spaces  ", b"\tand a tab"], (
+        f"got {lines!r}, expected [b'  two spaces  ', b'\\tand a tab']: keep every byte of "
+        "the line, whitespace included; don't strip() it (remove only the b'\\n')")
+
+
 line_exercise = Exercise(
     "LineCollector",
-    cases=[case_whole_lines, case_split_lines, case_eof, case_real_connection],
+    cases=[case_whole_lines, case_split_lines, case_two_connections, case_whitespace_kept,
+           case_eof, case_no_empty_line_at_eof, case_real_connection],
     hint=[
         "data_received(data) gets whatever bytes arrived: half a line, three lines and a "
         "bit. Append them to a bytearray first, then cut complete lines off its front.",
@@ -240,19 +330,43 @@ def case_stops_on_pause(cls: Any) -> None:
     """stops writing when pause_writing() is called"""
     proto = cls(total=1_000_000, chunk=1000)
     transport = _PausingTransport(proto)
-    proto.connection_made(transport)
-    assert transport.writes >= 3, (
-        f"connection_made wrote {transport.writes} time(s) and then stopped, though nobody "
-        "paused it yet: write chunks until pause_writing() is called or all is sent")
-    assert transport.writes_while_paused == 0, (
-        f"you called write() {transport.writes_while_paused} more time(s) after "
-        "pause_writing(): the transport calls it from inside write() when its buffer passes "
-        "the high-water mark, so your write loop must check a 'paused' flag each round")
-    before = transport.writes
-    transport.paused = False
-    proto.resume_writing()
-    assert transport.writes > before, (
-        "resume_writing() wrote nothing: it is your cue to go on where you stopped")
+
+    async def settle() -> None:
+        for _ in range(5):  # writes scheduled with call_soon get their turn too
+            await asyncio.sleep(0)
+
+    async def main() -> tuple[int, int]:
+        proto.connection_made(transport)
+        await settle()
+        writes = transport.writes
+        assert writes >= 3, (
+            f"connection_made wrote {writes} time(s) and then stopped, though nobody "
+            "paused it yet: write chunks until pause_writing() is called or all is sent")
+        assert transport.writes_while_paused == 0, (
+            f"you called write() {transport.writes_while_paused} more time(s) after "
+            "pause_writing(): the transport calls it from inside write() when its buffer "
+            "passes the high-water mark, so your write loop must check a 'paused' flag "
+            "each round")
+        assert not (transport.closed and len(transport.written) < 1_000_000), (
+            "the transport was closed right after connection_made, with most of the data "
+            "still to send: close it only once the last chunk is written")
+        before = transport.writes
+        transport.paused = False
+        proto.resume_writing()
+        await settle()
+        return before, transport.writes
+
+    before, after = _run(main)
+    assert after > before, (
+        "resume_writing() wrote nothing: it is your cue to go on where you stopped (not a "
+        "moment to poll from: no timer checking again and again, a busy-wait, is needed)")
+    assert len(transport.written) <= 1_000_000, (
+        f"you wrote {len(transport.written)} bytes for total=1000000: after "
+        "resume_writing() go on from where you stopped, not from the start")
+    assert len(transport.written) < 1_000_000 or transport.closed, (
+        "everything was written but the transport was not closed: close the transport "
+        "(transport.close()) once the total is sent (close(), not write_eof(): close "
+        "flushes the buffer, then ends the connection)")
 
 
 def _produce(cls: Any, total: int, chunk: int) -> dict:
@@ -309,7 +423,7 @@ def _produce(cls: Any, total: int, chunk: int) -> dict:
 
 def case_flow_control_on_a_socket(cls: Any) -> None:
     """8 MiB through a slow reader: the buffer stays near the high-water mark"""
-    total, chunk = 8 * 1024 * 1024, 16384
+    total, chunk = 8 * 1024 * 1024 + 1000, 16384  # the last chunk is a short one
     stats = _produce(cls, total, chunk)
     assert stats["pauses"] >= 1, (
         "pause_writing() was never called: did connection_made write anything?")
@@ -321,12 +435,32 @@ def case_flow_control_on_a_socket(cls: Any) -> None:
         "the reader never saw the end of the data: after resume_writing() you must go on "
         "writing, and close the transport once everything is written (it flushes first)")
     assert stats["received"] == total, (
-        f"the reader got {stats['received']} bytes, expected {total}: count what you send")
+        f"the reader got {stats['received']} bytes, expected total={total}: count what you "
+        "send, and make the last chunk only as long as what is left of the total")
+
+
+def case_small_total(cls: Any) -> None:
+    """a total that fits without any pause: all written, then closed"""
+    proto = cls(total=5000, chunk=1000)
+    transport = _FakeTransport()
+
+    async def main() -> None:
+        proto.connection_made(transport)
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+    _run(main)
+    assert len(transport.written) == 5000, (
+        f"with total=5000 you wrote {len(transport.written)} bytes")
+    assert transport.closed, (
+        "5000 bytes were written without a single pause, and the transport was never "
+        "closed: close it when the total is sent, wherever that happens (not only in "
+        "resume_writing)")
 
 
 producer_exercise = Exercise(
     "Producer",
-    cases=[case_stops_on_pause, case_flow_control_on_a_socket],
+    cases=[case_stops_on_pause, case_small_total, case_flow_control_on_a_socket],
     hint=[
         "Write in a loop: while not paused and something is left, write one chunk. The "
         "transport may call pause_writing() from inside write(), so test the flag on every "
@@ -417,6 +551,12 @@ def case_direct_call(handler: Any) -> None:
             transport.close()  # else the StreamWriter warns when it is collected
 
     written = _run(main)
+    if written == b"OK\n":
+        raise AssertionError(
+            "for b'SET colour blue\\nGET colour\\n' you answered only b'OK\\n': after the "
+            "first command the connection was closed, or the second was lost. Several "
+            "commands can arrive in one piece: keep reading lines with reader.readline() "
+            "until it returns b''")
     assert written == b"OK\nblue\n", (
         f"for b'SET colour blue\\nGET colour\\n' you wrote {written!r}, expected "
         "b'OK\\nblue\\n': one answer line per command -- read the commands one line at a "
@@ -425,15 +565,26 @@ def case_direct_call(handler: Any) -> None:
 
 def case_commands(handler: Any) -> None:
     """GET of a missing key, DEL, unknown commands, values with spaces"""
-    answers = _talk(handler, [b"GET nothing\n", b"SET greeting hello world\n",
-                              b"GET greeting\n", b"DEL greeting\n", b"DEL greeting\n",
-                              b"FLY away\n"])
-    expected = (b"NOT_FOUND\nOK\nhello world\nDELETED\nNOT_FOUND\n"
+    try:
+        answers = _talk(handler, [b"GET nothing\n", b"SET greeting hello   world\n",
+                                  b"GET greeting\n", b"DEL greeting\n", b"DEL greeting\n",
+                                  b"FLY away\n"])
+    except AssertionError as error:
+        if "KeyError" not in str(error):
+            raise
+        raise AssertionError(
+            f"{error}. GET or DEL of a missing key raised KeyError, which killed the "
+            "connection: answer NOT_FOUND instead (store.get(key), store.pop(key, None))"
+        ) from None
+    expected = (b"NOT_FOUND\nOK\nhello   world\nDELETED\nNOT_FOUND\n"
                 b"ERROR unknown command\n")
     assert answers[0] is not None, (
-        "the client sent its commands and EOF, but your server never closed the "
-        "connection: when readline() returns b'' the client is gone -- close the writer")
-    assert answers == [expected], f"expected the answers {expected!r}, got {answers[0]!r}"
+        "the client sent its commands and EOF, but the connection was not closed by your "
+        "server: when readline() returns b'' the client is gone -- close the writer")
+    assert answers == [expected], (
+        f"expected the answers {expected!r}, got {answers[0]!r}"
+        + (": the value 'hello   world' lost its runs of spaces; keep everything after the "
+           "key exactly as sent" if b"hello world" in (answers[0] or b"") else ""))
 
 
 def case_pipelined(handler: Any) -> None:
@@ -448,6 +599,11 @@ def case_shared_store(handler: Any) -> None:
     """what one client SETs, the next client GETs"""
     store: dict = {}
     answers = _talk(handler, [b"SET city Lyon\n"], [b"GET city\n"], store=store)
+    if answers[1] == b"lyon\n":
+        raise AssertionError(
+            "the second client got b'lyon\\n' for GET city, expected b'Lyon\\n': the value "
+            "came back changed (lower-cased). Store keys and values exactly as sent; only "
+            "the command word may be compared without case")
     assert answers == [b"OK\n", b"Lyon\n"], (
         f"the second client got {answers[1]!r} for GET city, expected b'Lyon\\n': keep the "
         "data in the `store` dict passed to your handler, shared by all connections, not in "
@@ -456,9 +612,45 @@ def case_shared_store(handler: Any) -> None:
         f"the shared store holds {store!r}; expected {{'city': 'Lyon'}} (str keys and values)")
 
 
+def case_waits_for_slow_clients(handler: Any) -> None:
+    """a client that does not read: the server waits (drain) instead of buffering"""
+    async def main() -> int:
+        shared = {"big": "x" * 65536}
+        writers: list = []
+
+        async def watched(reader: Any, writer: Any) -> None:
+            writers.append(writer)
+            await handler(reader, writer, store=shared)
+
+        server = await asyncio.start_server(watched, HOST, 0)
+        client = None
+        try:
+            port = server.sockets[0].getsockname()[1]
+            _, client = await asyncio.open_connection(HOST, port)
+            client.write(b"GET big\n" * 300)  # about 19 MiB of answers, never read
+            peak = 0
+            for _ in range(40):
+                await asyncio.sleep(0.01)
+                if writers and writers[0].transport is not None:
+                    peak = max(peak, writers[0].transport.get_write_buffer_size())
+            return peak
+        finally:
+            if client is not None:
+                client.transport.abort()
+            server.close()
+
+    peak = _run(main)
+    assert peak <= 1024 * 1024, (
+        f"a client asked for 19 MiB of answers and read none of them; your server's write "
+        f"buffer grew to {peak / 1e6:.1f} MB. `await writer.drain()` after each write: it "
+        "waits while the buffer is above its high-water mark, so a slow client slows the "
+        "server down instead of filling its memory")
+
+
 kv_exercise = Exercise(
     "handle_kv",
-    cases=[case_direct_call, case_commands, case_pipelined, case_shared_store],
+    cases=[case_direct_call, case_commands, case_pipelined, case_shared_store,
+           case_waits_for_slow_clients],
     hint=[
         "Loop on `line = await reader.readline()`; b'' means the client closed its side: "
         "leave the loop, then writer.close().",

@@ -22,6 +22,8 @@ import asyncio
 import collections
 import contextvars
 import heapq
+import math
+import random
 from typing import Any
 
 from toyloop.ch2_futures import Handle, TimerHandle
@@ -65,50 +67,111 @@ def call_soon(self, callback, *args, context=None):
     return handle
 
 
-class _SpyDeque(collections.deque):
-    """A deque that remembers which of its methods were called (and copies of it)."""
+class _CountingDeque(collections.deque):
+    """A deque that counts the queued elements each operation touches.
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.calls: list[str] = []
+    ``append``/``appendleft``/``pop``/``popleft`` touch one; iterating, copying,
+    searching or extending touch as many as they walk over.  The checker reads the
+    count to measure cost, whatever methods the learner's code calls.
+    """
+
+    touched = 0
+
+    def _walk(self, n: int) -> None:
+        self.touched += n
 
     def append(self, item: Any) -> None:
-        self.calls.append("append")
+        self._walk(1)
         super().append(item)
 
+    def appendleft(self, item: Any) -> None:
+        self._walk(1)
+        super().appendleft(item)
+
     def __iter__(self) -> Any:
-        self.calls.append("iterate")
-        return super().__iter__()
+        for item in super().__iter__():
+            self._walk(1)
+            yield item
+
+    def __reversed__(self) -> Any:
+        for item in super().__reversed__():
+            self._walk(1)
+            yield item
 
     def __contains__(self, item: Any) -> bool:
-        self.calls.append("contains")
+        self._walk(len(self))
         return super().__contains__(item)
 
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, int):
+            n = len(self)
+            i = index % n if n else 0
+            self._walk(1 + min(i, n - i))  # a deque walks from the nearer end
+        return super().__getitem__(index)
+
     def count(self, item: Any) -> int:
-        self.calls.append("count")
+        self._walk(len(self))
         return super().count(item)
 
-    def __copy__(self) -> Any:
-        self.calls.append("copy")
-        return super().__copy__()
+    def index(self, *args: Any) -> int:
+        self._walk(len(self))
+        return super().index(*args)
 
-    def copy(self) -> Any:
-        self.calls.append("copy")
-        return super().copy()
+    def remove(self, item: Any) -> None:
+        self._walk(len(self))
+        super().remove(item)
+
+    def __copy__(self) -> Any:
+        self._walk(len(self))
+        return collections.deque(super().__iter__())
+
+    copy = __copy__
 
     def extend(self, items: Any) -> None:
-        self.calls.append("extend")
+        items = list(items)
+        self._walk(len(items))
         super().extend(items)
 
+    def __iadd__(self, items: Any) -> Any:
+        self.extend(items)
+        return self
+
+    def __add__(self, items: Any) -> Any:
+        self._walk(len(self))
+        return collections.deque(super().__iter__()) + collections.deque(items)
+
     def insert(self, i: int, item: Any) -> None:
-        self.calls.append("insert")
+        self._walk(len(self))
         super().insert(i, item)
 
+    def rotate(self, n: int = 1) -> None:
+        self._walk(abs(n))
+        super().rotate(n)
 
-def _spy_loop(candidate: Any) -> Any:
+
+def _filled_deque(n: int) -> _CountingDeque:
+    ready = _CountingDeque()
+    collections.deque.extend(ready, [None] * n)  # filled without counting
+    ready.touched = 0
+    return ready
+
+
+def _call_soon_cost(candidate: Any, n: int, calls: int = 10) -> tuple[float, bool]:
+    """Elements of loop._ready touched per call_soon with ``n`` already queued."""
     loop = loop_with(call_soon=candidate)(clock=VirtualClock())
-    loop._ready = _SpyDeque(loop._ready)
-    return loop
+    replaced = False
+    total = 0
+    try:
+        for _ in range(calls):
+            ready = loop._ready = _filled_deque(n)
+            loop.call_soon(print)
+            if loop._ready is not ready:
+                replaced = True
+            total += ready.touched
+    finally:
+        loop._ready = collections.deque()
+        loop.close()
+    return total / calls, replaced
 
 
 def _case_order(candidate: Any) -> None:
@@ -175,25 +238,17 @@ def _case_closed(candidate: Any) -> None:
 
 
 def _case_constant_time(candidate: Any) -> None:
-    """it only appends: the ready queue is neither copied nor rebuilt"""
-    loop = _spy_loop(candidate)
-    try:
-        spy = loop._ready
-        for i in range(3):
-            loop.call_soon(print, i)
-        assert loop._ready is spy, (
-            "call_soon replaced loop._ready with a new queue. Building a new queue copies "
-            "every handle already waiting, so n calls cost O(n**2): append to the existing "
-            "deque instead")
-        slow = [c for c in spy.calls if c != "append"]
-        assert not slow, (
-            f"call_soon used the ready queue's {slow[0]!r}: that walks the whole queue, "
-            "O(n) per call. deque.append is O(1)")
-        assert spy.calls == ["append"] * 3, (
-            f"expected one append per call, saw {spy.calls!r}")
-    finally:
-        loop._ready = collections.deque()
-        loop.close()
+    """its cost does not grow with the queue: the same work with 1,000 or 10,000 waiting"""
+    small, _ = _call_soon_cost(candidate, 1_000)
+    large, replaced = _call_soon_cost(candidate, 10_000)
+    assert large <= 2 * small + 5, (
+        f"with 1,000 callbacks already waiting one call_soon touched {small:.0f} of them; "
+        f"with 10,000 waiting, {large:.0f}. Its cost grows with the queue: O(n) per call, "
+        "so n calls cost O(n**2)."
+        + (" It builds a new queue, copying every handle already waiting."
+           if replaced else "")
+        + " Adding one handle at the end of a deque touches nothing else "
+        "(self._ready.append(handle)): O(1)")
 
 
 call_soon_exercise = Exercise(
@@ -235,24 +290,101 @@ def call_at(self, when, callback, *args, context=None):
     return timer
 
 
-class _SpyList(list):
-    """A list that remembers sorts, inserts and rebuilds."""
+class _Key(float):
+    """A deadline that counts how often it is compared (a heap push: about log2(n))."""
 
-    def __init__(self, *args: Any) -> None:
+    compared = [0]  # shared by every _Key of one measurement
+
+    def _count(self) -> None:
+        self.compared[0] += 1
+
+    def __lt__(self, other: Any) -> bool:
+        self._count()
+        return float(self) < other
+
+    def __le__(self, other: Any) -> bool:
+        self._count()
+        return float(self) <= other
+
+    def __gt__(self, other: Any) -> bool:
+        self._count()
+        return float(self) > other
+
+    def __ge__(self, other: Any) -> bool:
+        self._count()
+        return float(self) >= other
+
+    def __eq__(self, other: Any) -> bool:
+        self._count()
+        return float(self) == other
+
+    def __ne__(self, other: Any) -> bool:
+        self._count()
+        return float(self) != other
+
+    __hash__ = float.__hash__
+
+
+class _MovingList(list):
+    """A list that counts the elements its inserts, pops and copies move or walk."""
+
+    def __init__(self, *args: Any, moved: list | None = None) -> None:
         super().__init__(*args)
-        self.calls: list[str] = []
-
-    def sort(self, *args: Any, **kwargs: Any) -> None:
-        self.calls.append("sort")
-        super().sort(*args, **kwargs)
+        self.moved = moved if moved is not None else [0]
 
     def insert(self, i: int, item: Any) -> None:
-        self.calls.append("insert")
+        n = len(self)
+        self.moved[0] += n - min(max(i if i >= 0 else n + i, 0), n)
         super().insert(i, item)
 
+    def pop(self, *args: Any) -> Any:
+        i = args[0] if args else -1
+        n = len(self)
+        self.moved[0] += n - 1 - (i if i >= 0 else n + i)
+        return super().pop(*args)
+
+    def __iter__(self) -> Any:
+        self.moved[0] += len(self)
+        return super().__iter__()
+
+    def copy(self) -> list:
+        self.moved[0] += len(self)
+        return list(super().__iter__())
+
+    def __add__(self, other: Any) -> list:
+        self.moved[0] += len(self)
+        return list(super().__iter__()) + list(other)
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        self.moved[0] += len(self)
+        super().sort(*args, **kwargs)
+
     def index(self, *args: Any) -> int:
-        self.calls.append("index")
+        self.moved[0] += len(self)
         return super().index(*args)
+
+    def remove(self, item: Any) -> None:
+        self.moved[0] += len(self)
+        super().remove(item)
+
+
+def _call_at_cost(candidate: Any, n: int, calls: int = 10) -> float:
+    """Comparisons plus elements moved per call_at with ``n`` timers already set."""
+    loop = loop_with(call_at=candidate)(clock=VirtualClock())
+    compared, moved = [0], [0]
+    _Key.compared = compared
+    rng = random.Random(n)
+    try:
+        entries = [(_Key(rng.uniform(100, 10_000)), -i, None) for i in range(n)]
+        heapq.heapify(entries)
+        loop._scheduled = _MovingList(entries, moved=moved)
+        compared[0] = moved[0] = 0
+        for _ in range(calls):
+            loop.call_at(_Key(rng.uniform(100, 10_000)), print)
+        return (compared[0] + moved[0]) / calls
+    finally:
+        loop._scheduled = []
+        loop.close()
 
 
 def _is_heap(items: list) -> bool:
@@ -263,14 +395,39 @@ def _case_deadline_order(candidate: Any) -> None:
     """timers fire in deadline order, and ties in the order they were set"""
     seen: list[str] = []
 
-    async def main() -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        for delay, name in [(3, "c"), (1, "a1"), (2, "b"), (1, "a2"), (0.5, "first")]:
-            loop.call_at(now + delay, seen.append, name)
-        await _sleep(loop, 4)
+    fired: list[float] = []
 
-    run_in_loop(main, loop_factory=loop_with(call_at=candidate))
+    async def main() -> float:
+        loop = asyncio.get_running_loop()
+        await _sleep(loop, 10)  # start at t=10: call_at takes a time, not a delay
+        now = loop.time()
+
+        def record(name: str) -> None:
+            seen.append(name)
+            fired.append(loop.time() - now)
+
+        for delay, name in [(3, "c"), (1, "a1"), (2, "b"), (1, "a2"), (0.5, "first")]:
+            loop.call_at(now + delay, record, name)
+        await _sleep(loop, 25)
+        return now
+
+    try:
+        run_in_loop(main, loop_factory=loop_with(call_at=candidate))
+    except (IndexError, TypeError) as error:
+        raise AssertionError(
+            f"the loop failed with {type(error).__name__}: {error}. Each entry of "
+            "loop._scheduled must be a (when, seq, timer) tuple: the loop reads the timer "
+            "as entry[2], and seq (loop._timer_seq()) breaks ties between equal deadlines, "
+            "so two TimerHandles are never compared") from None
+    if len(fired) == 5 and all(math.isclose(t, 10 + d) for t, d in
+                               zip(fired, [0.5, 1, 1, 2, 3], strict=True)):
+        raise AssertionError(
+            "set at t=10 for t=10.5, 11, 12 and 13, the timers fired at t=20.5, 21, 22 and "
+            "23: your call_at treats `when` as a delay from now. It is an absolute loop "
+            "time: TimerHandle(when, ...), pushed with `when` as it is")
+    assert len(fired) == 5 and all(math.isclose(t, d) for t, d in
+                                   zip(fired, [0.5, 1, 1, 2, 3], strict=True)), (
+        f"timers set for 0.5, 1, 1, 2 and 3 s from now fired after {fired} s")
     assert seen == ["first", "a1", "a2", "b", "c"], (
         f"timers fired as {seen!r}; expected ['first', 'a1', 'a2', 'b', 'c']. Push "
         "(when, seq, timer) entries: seq (loop._timer_seq()) keeps ties in order")
@@ -295,28 +452,15 @@ def _case_timer_handle(candidate: Any) -> None:
 
 
 def _case_heap(candidate: Any) -> None:
-    """loop._scheduled stays a heap, built by pushes, never sorted"""
-    loop = loop_with(call_at=candidate)(clock=VirtualClock())
-    try:
-        loop._scheduled = spy = _SpyList()
-        for when in [5, 3, 8, 1, 9, 2, 7, 4, 6, 0]:
-            loop.call_at(when, print)
-        assert loop._scheduled is spy, (
-            "call_at replaced loop._scheduled with a new list: _run_once and cancel() "
-            "count on it staying the same object")
-        assert len(spy) == 10, f"expected 10 entries in loop._scheduled, found {len(spy)}"
-        assert all(isinstance(e, tuple) and len(e) == 3 for e in spy), (
-            "each entry of loop._scheduled must be a (when, seq, timer) tuple")
-        assert "sort" not in spy.calls, (
-            "call_at sorts the whole timer list: at least O(n) per timer, O(n**2) for n "
-            "timers. A heap only needs its smallest entry first: heapq.heappush is "
-            "O(log n)")
-        assert not spy.calls, (
-            f"call_at used list.{spy.calls[0]}, which is O(n): use heapq.heappush")
-        assert _is_heap(spy), "loop._scheduled is not a heap: use heapq.heappush"
-    finally:
-        loop._scheduled = []
-        loop.close()
+    """its cost grows like log n: 1,000 and 10,000 timers cost about the same per call"""
+    small = _call_at_cost(candidate, 1_000)
+    large = _call_at_cost(candidate, 10_000)
+    assert large <= 3 * small + 10 and large <= 500, (
+        f"with 1,000 timers already set one call_at cost {small:.0f} comparisons and moved "
+        f"elements; with 10,000 timers, {large:.0f}. Its cost grows with the number of "
+        "timers: sorting, heapify() or inserting into a sorted list after each push touch "
+        "them all (O(n) or more per timer). A heap push compares the new entry with about "
+        "log2(n) others: heapq.heappush(self._scheduled, (when, seq, timer))")
 
 
 def _case_closed_timer(candidate: Any) -> None:

@@ -120,17 +120,18 @@ class DatagramMixin:
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
         """Send one datagram to ``address``."""
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, True, sock.sendto, data, address)
+        return await self._sock_retry(sock, True, _late(sock, "sendto"), data, address)
 
     async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
         """Receive one datagram: ``(data, address)``."""
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, False, sock.recvfrom, bufsize)
+        return await self._sock_retry(sock, False, _late(sock, "recvfrom"), bufsize)
 
     async def sock_recvfrom_into(self, sock: socket.socket, buf: Any, nbytes: int = 0
                                  ) -> tuple[int, Any]:
         _check_nonblocking(sock)
-        return await self._sock_retry(sock, False, sock.recvfrom_into, buf, nbytes or len(buf))
+        return await self._sock_retry(sock, False, _late(sock, "recvfrom_into"), buf,
+                                      nbytes or len(buf))
 
 
 # ---------------------------------------------------------------------------
@@ -242,3 +243,9 @@ class _SelectorDatagramTransport(_SelectorTransport, asyncio.DatagramTransport):
     def _drop_first(self) -> None:
         data, _ = self._buffer.popleft()
         self._buffer_size -= len(data)
+
+
+def _late(sock: socket.socket, name: str) -> Any:
+    """``sock.<name>`` looked up on every try, as asyncio does (its tests swap
+    ``sock.sendto`` for a mock between tries)."""
+    return lambda *args: getattr(sock, name)(*args)

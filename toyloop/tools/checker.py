@@ -13,18 +13,23 @@ A case is a plain function ``case(candidate) -> None`` that raises
 line names it in the report.  Any other exception from the learner's code is
 reported with its type, message and the line it came from.
 
-Nothing the learner writes can hang the notebook:
+Nothing the learner writes can hang the notebook, and what goes wrong is named
+(``watchdog.py`` does the watching, from a daemon thread):
 
-* every case runs under a wall-clock limit (``timeout``).  In the main thread --
-  where Jupyter runs cells -- that is ``signal.setitimer`` and a SIGALRM handler
-  raising a private ``BaseException`` (so ``except Exception`` in the learner's
-  code cannot swallow it; the timer re-fires until the case is over).  Off the
-  main thread the case runs in a daemon thread joined with a timeout;
-* cases that run a toyloop loop use :func:`run_in_loop`: a ``VirtualClock`` (so
-  sleeps are instant and times exact) and an instrument that stops the loop
-  after ``max_iterations`` iterations ("is a task busy-waiting?") or when it is
-  about to wait forever with nothing that could wake it ("did you forget to
-  wake the task?").
+* a **blocking call**: every callback and task step of a loop the case runs is
+  timed; one that holds the loop's thread longer than ``BLOCK_BUDGET`` (wall time,
+  less the time the kernel kept the thread waiting for a CPU and garbage
+  collection) stops the loop with "your code blocked the loop for 1.0 s at line 5:
+  `time.sleep(1)` ...".  Starting a process or thread pool is not blocking;
+* a **time limit** per case (``timeout``): the loop is stopped between two
+  handles, from its own frame, so no learner task sees the stop as an exception;
+  only code that never returns to the loop is interrupted, again and again if a
+  bare ``except:`` swallows it, and the report names that handler's line;
+* a loop that **spins** (``max_iterations``) or **goes idle** with nothing that
+  could wake it (``IterationLimit``);
+* **leaks**, once the behaviour cases pass: sockets and other fds the case
+  opened, threads and processes still running, readers, writers, timers and
+  tasks the learner's code left on the loop -- each with the line that made it.
 
 The report is deterministic (fixed width, no timings), so a committed
 "not attempted yet" output validates under nbval.  Like every learner tool this
@@ -44,25 +49,49 @@ import asyncio
 import contextlib
 import inspect
 import io
+import linecache
 import os
 import signal
+import sys
 import textwrap
 import threading
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from toyloop.tools.watchdog import (
+    BLOCK_BUDGET,
+    CaseGuard,
+    CaseTimeout,
+    LoopBlocked,
+    LoopIdle,
+    LoopStopped,
+    LoopWatch,
+    busy_pool_worker,
+    catch_all_notes,
+    collect_unclosed,
+    current_guard,
+    leak_report,
+    loop_leftovers,
+    run_guarded,
+    snapshot,
+    socket_sites,
+    task_location,
+)
+
 __all__ = [
     "CORRECT", "INCORRECT", "NOT_ATTEMPTED", "TIMED_OUT", "WIDTH",
     "CaseTimeout", "CheckResult", "Exercise", "IterationLimit", "LoopStuck",
-    "call_with_timeout", "run_in_loop",
+    "LoopBlocked", "call_with_timeout", "run_in_loop",
 ]
 
 CORRECT = "correct"
 INCORRECT = "incorrect"
 NOT_ATTEMPTED = "not attempted"
 TIMED_OUT = "timed out"
+_LEAKED = "leaked"  # a case passed but left things behind: reported after the others
 
 # Reports are rendered at this width everywhere, so notebook outputs never
 # depend on the browser window or the terminal that ran nbval.
@@ -83,88 +112,44 @@ _STYLES = {CORRECT: "green", INCORRECT: "red", NOT_ATTEMPTED: "blue", TIMED_OUT:
 # ---------------------------------------------------------------------------
 
 
-class CaseTimeout(BaseException):
-    """Raised into a case that ran out of time.
-
-    A BaseException, like KeyboardInterrupt, so that a learner's
-    ``except Exception: pass`` cannot swallow it.
-    """
-
-
-class _Alarm:
-    """SIGALRM-based time limit for code running in the main thread.
-
-    The timer repeats every ``_REFIRE`` seconds after the first expiry: if the
-    learner's code catches the first CaseTimeout (``except BaseException``),
-    the next one comes soon after.  ``disarm`` is safe to call while an alarm is
-    being delivered: it retries until the timer really is off.
-    """
-
-    _REFIRE = 0.2
-
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
-        self.active = False
-        self._old_handler: Any = None
-        self._old_timer: tuple[float, float] = (0.0, 0.0)
-
-    def _handler(self, signum: int, frame: Any) -> None:
-        if self.active:
-            raise CaseTimeout(self.timeout)
-
-    def arm(self) -> None:
-        self._old_handler = signal.signal(signal.SIGALRM, self._handler)
-        self.active = True
-        self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.timeout, self._REFIRE)
-
-    def disarm(self) -> None:
-        while True:
-            try:
-                self.active = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, self._old_handler)
-                if self._old_timer[0]:
-                    # Somebody else's timer was running: give it back what it had left.
-                    signal.setitimer(signal.ITIMER_REAL, *self._old_timer)
-                return
-            except CaseTimeout:  # an alarm landed between two lines above: go again
-                continue
-
-
 def _can_use_signals() -> bool:
-    return (hasattr(signal, "setitimer")
+    return (hasattr(signal, "pthread_kill")
             and threading.current_thread() is threading.main_thread())
 
 
-def call_with_timeout(fn: Callable[..., Any], timeout: float | None, *args: Any) -> Any:
-    """``fn(*args)``, or :class:`CaseTimeout` once ``timeout`` seconds have passed.
+def call_with_timeout(fn: Callable[..., Any], timeout: float | None, *args: Any,
+                      budget: float | None = None, guards: list | None = None) -> Any:
+    """``fn(*args)`` under the watchdog (see ``watchdog.py``).
 
-    In the main thread the call is interrupted (SIGALRM).  Elsewhere it runs in a
-    daemon thread and is abandoned when the time is up: Python cannot stop a
-    thread, so a hung case keeps its daemon thread until the process exits.
+    When ``timeout`` seconds have passed, a loop the case runs is stopped
+    between two handles; code that never returns to the loop is interrupted
+    (again and again if it swallows the interrupt).  Either way this raises
+    :class:`CaseTimeout`, whose ``message`` says what was still running.
+
+    Off the main thread (where signals cannot reach) the call runs in a daemon
+    thread that is abandoned if even the interrupt cannot stop it.
     """
-    if timeout is None or timeout <= 0:
-        return fn(*args)
-    if _can_use_signals():
-        alarm = _Alarm(timeout)
-        alarm.arm()
-        try:
-            return fn(*args)
-        finally:
-            alarm.disarm()
+    budget = BLOCK_BUDGET if budget is None else budget
+    if timeout is not None and timeout <= 0:
+        timeout = None
+    if timeout is None or _can_use_signals():
+        return run_guarded(fn, timeout, *args, budget=budget, guards=guards)
     outcome: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            outcome["value"] = fn(*args)
+            outcome["value"] = run_guarded(fn, timeout, *args, budget=budget, guards=guards)
         except BaseException as exc:
             outcome["error"] = exc
 
     worker = threading.Thread(target=target, name="toyloop-checker-case", daemon=True)
     worker.start()
-    worker.join(timeout)
+    worker.join(timeout + 2.0)
     if worker.is_alive():
-        raise CaseTimeout(timeout)
+        error = CaseTimeout(timeout)
+        error.message = (f"your code did not finish within {timeout:g} seconds and could "
+                         "not be interrupted (a blocking call outside the main thread).")
+        raise error
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
@@ -207,11 +192,13 @@ class IterationLimit:
     """
 
     def __init__(self, loop: Any, max_iterations: int = 10_000,
-                 detect_idle: bool = True) -> None:
+                 detect_idle: bool = True, watch: LoopWatch | None = None) -> None:
         self.loop = loop
         self.max_iterations = max_iterations
         self.detect_idle = detect_idle
         self.iterations = 0
+        self.watch = watch
+        self._threads_before = {t.ident for t in threading.enumerate()}
 
     def before_run_once(self) -> None:
         self.iterations += 1
@@ -220,7 +207,25 @@ class IterationLimit:
 
     def before_select(self, timeout: float | None) -> None:
         if timeout is None and self.detect_idle and not self._could_be_woken():
+            if self.watch is not None and self._other_threads():
+                # A thread the learner started (their own executor, say) may still
+                # wake the loop: let it wait, but only for the watchdog's IDLE_GRACE.
+                self.watch.idle_wait()
+                return
             raise LoopStuck(IDLE_MESSAGE)
+
+    def _other_threads(self) -> bool:
+        """Could a thread still wake the loop?  New ones might; idle pool workers won't."""
+        frames = sys._current_frames()
+        me = threading.get_ident()
+        for t in threading.enumerate():
+            if t.ident == me or not t.is_alive() or t.name.startswith("toyloop-checker"):
+                continue
+            if t.ident not in self._threads_before:
+                return True
+            if busy_pool_worker(frames.get(t.ident), t):
+                return True
+        return False
 
     def _could_be_woken(self) -> bool:
         loop = self.loop
@@ -229,13 +234,19 @@ class IterationLimit:
             return False
         if len(selector.get_map()) > getattr(loop, "_wakeup_fds", 0):
             return True
+        try:  # a wake-up already written to the self-pipe (call_soon_threadsafe)
+            if selector.select(0.05):  # waits only when about to call it idle
+                return True
+        except (OSError, ValueError):
+            pass
         threads_busy = getattr(loop, "_threads_busy", None)
         return bool(threads_busy and threads_busy())
 
 
 def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
                 clock: Any = None, max_iterations: int = 10_000,
-                detect_idle: bool = True, errors: list | None = None) -> Any:
+                detect_idle: bool = True, errors: list | None = None,
+                leaks: bool = True, debug: bool = False) -> Any:
     """Run the coroutine ``main`` on a fresh toyloop loop and return its result.
 
     ``main`` may also be a zero-argument function returning the coroutine, which
@@ -245,24 +256,54 @@ def run_in_loop(main: Any, *, loop_factory: Callable[..., Any] | None = None,
     idle raises ``AssertionError`` with a message saying which; errors the loop
     would log (a callback that raised, an exception never retrieved) are
     appended to ``errors`` if given, else raised as ``AssertionError``.
+
+    The watchdog watches every handle (``LoopWatch``): a handle that holds the
+    loop's thread too long stops the loop with a report naming the line.  With
+    ``leaks`` true, readers, writers, timers and tasks still held when ``main``
+    is done are recorded on the case's guard, and reported once the case's own
+    assertions have passed.  ``debug`` runs the loop in debug mode, so that
+    handles and tasks remember the line that created them.
     """
+    guard = current_guard()
+    if guard is None:  # called outside Exercise.run: watch for blocking all the same
+        with CaseGuard(None):
+            return run_in_loop(main, loop_factory=loop_factory, clock=clock,
+                               max_iterations=max_iterations, detect_idle=detect_idle,
+                               errors=errors, leaks=leaks, debug=debug)
     from toyloop.clock import VirtualClock  # imported late: tools sit above the core
 
     if loop_factory is None:
         from toyloop.ch2_futures import BaseLoop as loop_factory
     loop = loop_factory(clock=VirtualClock() if clock is None else clock)
+    if debug:
+        loop.set_debug(True)
+        loop.slow_callback_duration = float("inf")  # the watchdog reports slow handles
     caught: list[dict] = []
     loop.set_exception_handler(lambda _loop, context: caught.append(context))
-    loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle))
+    watch = LoopWatch(loop, guard)
+    loop.add_instrument(watch)
+    loop.add_instrument(IterationLimit(loop, max_iterations, detect_idle, watch))
+    outer_watch, guard.watch = guard.watch, watch
     coro = None
     try:
         coro = main() if callable(main) and not inspect.iscoroutine(main) else main
         try:
             result = loop.run_until_complete(coro)
         except LoopStuck as stuck:
-            raise AssertionError(str(stuck)) from None
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            raise AssertionError(str(stuck) + catch_all_notes(pending)) from None
+        except LoopIdle:
+            raise AssertionError(IDLE_MESSAGE) from None
+        except LoopStopped as stop:
+            if not isinstance(stop, LoopBlocked):
+                stop.pending = [task_location(t) for t in asyncio.all_tasks(loop)
+                                if not t.done()]
+            raise
         reported = list(caught)  # before cleanup, whose cancellations may add more
+        if leaks:
+            guard.leftovers.extend(loop_leftovers(loop))
     finally:
+        guard.watch = outer_watch
         _close_quietly(loop)
         if inspect.iscoroutine(coro) and coro.cr_frame is not None and not coro.cr_running:
             with contextlib.suppress(BaseException):
@@ -322,6 +363,7 @@ class CheckResult:
     case_number: int | None = None  # 1-based
     n_cases: int = 0
     passed_cases: list[str] = field(default_factory=list)
+    label: str = "exercise"  # the name the learner's notebook knows the exercise by
 
     @property
     def passed(self) -> bool:
@@ -341,9 +383,10 @@ class CheckResult:
         if self.status == NOT_ATTEMPTED:
             return ("Your code still raises NotImplementedError. Replace that line "
                     "with your code, run its cell, then run this check again.\n"
-                    "Stuck? .hint() on this exercise gives a hint; .solution() shows one answer.")
+                    f"Stuck? {self.label}.hint() gives a hint; {self.label}.solution() "
+                    "shows one answer.")
         return (f"Case {self.case_number} of {self.n_cases}: {self.case}\n\n"
-                f"{self.message}\n\nStuck? .hint() on this exercise gives a hint.")
+                f"{self.message}\n\nStuck? {self.label}.hint() gives a hint.")
 
     def __str__(self) -> str:
         return f"{self.headline()}\n{self.body()}"
@@ -433,6 +476,57 @@ def _raised_not_implemented(exc: BaseException) -> bool:
     return not frames or not frames[-1].filename.startswith(_PACKAGE_DIR)
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class _LeakTracker:
+    """fds, threads and processes before a case, and unclosed sockets during it."""
+
+    def __init__(self) -> None:
+        self.before = snapshot()
+        self.record: list = []
+        self.created: set[int] = set()
+        self._found: list[str] | None = None
+
+    def problems(self) -> list[str]:
+        if self._found is None:
+            self._found = (collect_unclosed(self.record, self.created)
+                           + leak_report(self.before))
+        return self._found
+
+
+@contextlib.contextmanager
+def _leak_tracking() -> Any:
+    """Record where sockets are created and which ones were dropped while open."""
+    tracker = _LeakTracker()
+    with socket_sites() as sites, warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always", ResourceWarning)
+        tracker.record = record
+        tracker.created = sites.created
+        yield tracker
+
+
+def _bound_name(obj: Any, frame: Any) -> str | None:
+    """A global name in ``frame``'s module bound to ``obj``, if any."""
+    if frame is None:
+        return None
+    for name, value in list(frame.f_globals.items()):
+        if value is obj and not name.startswith("_"):
+            return name
+    return None
+
+
+def _defining_name(obj: Any, frame: Any) -> str:
+    """``gather_exercise = Exercise(...)``: guess the name from the assignment line."""
+    try:
+        line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
+    except Exception:
+        return "exercise"
+    head = line.split("=", 1)[0].strip() if "=" in line else ""
+    return head if head.isidentifier() else "exercise"
+
+
 class Exercise:
     """One exercise: behaviour tests, hints and a reference solution.
 
@@ -445,7 +539,7 @@ class Exercise:
 
     def __init__(self, name: str, cases: Sequence[Callable[[Any], None]],
                  hint: str | Sequence[str] = "", solution: Any = None,
-                 timeout: float = 5.0) -> None:
+                 timeout: float = 5.0, label: str | None = None) -> None:
         if not cases:
             raise ValueError(f"exercise {name!r} needs at least one case")
         self.name = name
@@ -455,6 +549,14 @@ class Exercise:
         self.reference = solution
         self.timeout = timeout
         self._hints_shown = 0
+        self._unwritten: str | None = None
+        self.label = label or _defining_name(self, sys._getframe(1))
+
+    def _find_label(self, frame: Any) -> None:
+        """The name the caller's namespace binds this exercise to (``gather_exercise``)."""
+        name = _bound_name(self, frame)
+        if name:
+            self.label = name
 
     def __repr__(self) -> str:
         return f"<Exercise {self.name!r}: {len(self.cases)} cases>"
@@ -465,41 +567,77 @@ class Exercise:
         """Run every case against ``candidate`` and return the result, showing nothing."""
         n = len(self.cases)
         passed: list[str] = []
+        leaked: CheckResult | None = None  # reported only if no case fails outright
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
-
-            def failed(status: str, message: str, description: str = description,
-                       number: int = number) -> CheckResult:
+            status, message = self._run_case(case, candidate)
+            if status == NOT_ATTEMPTED and passed and \
+                    self._unwritten != f"your {getattr(candidate, '__name__', '')}()":
+                # one part written (a method), another not yet
+                return CheckResult(self.name, INCORRECT, (
+                    f"{self._unwritten or 'part of your code'} still raises "
+                    "NotImplementedError: the cases before this one passed, so fill that "
+                    "part in too"), description, number, n, list(passed), label=self.label)
+            if status == NOT_ATTEMPTED:
+                return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n,
+                                   label=self.label)
+            if status == _LEAKED:
+                if leaked is None:
+                    leaked = CheckResult(self.name, INCORRECT, message, description, number,
+                                         n, list(passed), label=self.label)
+                passed.append(description)
+                continue
+            if status != CORRECT:
                 return CheckResult(self.name, status, message, description, number, n,
-                                   list(passed))
+                                   list(passed), label=self.label)
+            passed.append(description)
+        if leaked is not None:
+            return leaked
+        return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed,
+                           label=self.label)
 
+    def _run_case(self, case: Callable, candidate: Any) -> tuple[str, str]:
+        """(status, message) for one case: its own verdict, then what it left behind."""
+        guards: list[CaseGuard] = []
+        with _leak_tracking() as tracker:
             try:
-                call_with_timeout(case, self.timeout, candidate)
-            except CaseTimeout:
-                return failed(TIMED_OUT, (
-                    f"Your code did not finish within {self.timeout:g} seconds, so the check "
-                    "stopped it. Look for a loop that never ends, a blocking call "
-                    "(time.sleep, a lock, input) or a task that nobody wakes up."))
+                call_with_timeout(case, self.timeout, candidate, guards=guards)
+            except CaseTimeout as stop:
+                return TIMED_OUT, _capital(getattr(stop, "message", None) or (
+                    f"your code did not finish within {self.timeout:g} seconds, so the "
+                    "check stopped it."))
+            except LoopBlocked as blocked:
+                return INCORRECT, _capital(blocked.message)
             except LoopStuck as stuck:
-                return failed(INCORRECT, str(stuck))
+                return INCORRECT, str(stuck)
             except AssertionError as error:
-                return failed(INCORRECT, str(error) or "a check failed (no message)")
+                return INCORRECT, str(error) or "a check failed (no message)"
             except NotImplementedError as exc:
                 if _raised_not_implemented(exc):
-                    return CheckResult(self.name, NOT_ATTEMPTED, "", description, number, n)
-                return failed(INCORRECT, (
-                    f"Your code used something toyloop does not implement: "
-                    f"NotImplementedError: {exc}{_learner_frame(exc)}"))
+                    frames = traceback.extract_tb(exc.__traceback__)
+                    self._unwritten = f"your {frames[-1].name}()" if frames else None
+                    return NOT_ATTEMPTED, ""
+                return INCORRECT, ("Your code used something toyloop does not implement: "
+                                   f"NotImplementedError: {exc}{_learner_frame(exc)}")
             except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:
-                return failed(INCORRECT, (
-                    f"Your code raised {type(exc).__name__}: {exc}{_learner_frame(exc)}"))
-            passed.append(description)
-        return CheckResult(self.name, CORRECT, "Well done!", None, None, n, passed)
+                return INCORRECT, (f"Your code raised {type(exc).__name__}: {exc}"
+                                   f"{_learner_frame(exc)}")
+            left = [item for guard in guards for item in guard.leftovers]
+            left += tracker.problems()
+        if left:
+            listed = "\n".join(f"- {item}" for item in dict.fromkeys(left))
+            return _LEAKED, (
+                "Your code gives the right results but leaves things behind when it is "
+                f"done:\n{listed}\nClose the sockets you open, cancel the timers and "
+                "callbacks you register (also when the task is cancelled or fails), and "
+                "await or cancel the tasks and executors you start.")
+        return CORRECT, ""
 
     def check(self, candidate: Any) -> CheckResult:
         """Run the cases against ``candidate`` and show the report (see ``run``)."""
+        self._find_label(sys._getframe(1))
         result = self.run(candidate)
         _show(result)
         return result
@@ -508,6 +646,7 @@ class Exercise:
 
     def hint(self, n: int | None = None) -> None:
         """Show the next hint (or hint number ``n``, counting from 1)."""
+        self._find_label(sys._getframe(1))
         if not self.hints:
             _show_panel(f"{self.name}: hint", "No hint for this one: try the solution.", "yellow")
             return
@@ -515,7 +654,7 @@ class Exercise:
             self._hints_shown = min(self._hints_shown + 1, len(self.hints))
             n = self._hints_shown
         n = max(1, min(n, len(self.hints)))
-        more = (f"\n\n(ex.hint() again for hint {n + 1} of {len(self.hints)})"
+        more = (f"\n\n({self.label}.hint() again for hint {n + 1} of {len(self.hints)})"
                 if n < len(self.hints) else "")
         title = f"{self.name}: hint" + (f" {n} of {len(self.hints)}" if len(self.hints) > 1
                                         else "")

@@ -1,0 +1,128 @@
+"""Chapter 6's measuring exercises against their learner corpus.
+
+Every wrong answer in ``tests/corpus/profile_exercise.py`` and
+``tests/corpus/growth_exercise.py`` must be rejected with a message containing the
+words that name its mistake (``expect``), every correct variant accepted, and the
+reference solutions and the notebook's stubs behave.  The answers really measure
+(cProfile, process_time) on small workloads; the checks leave wide margins and retry
+a spoiled measurement, so no answer passes or fails by luck.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from toyloop.exercises import ch6_measure
+from toyloop.tools.checker import CORRECT, INCORRECT, NOT_ATTEMPTED
+
+# exercise object -> (corpus module, the name the notebook's stub defines)
+CORPORA = {
+    "profile_exercise": ("tests.corpus.profile_exercise", "find_slow_function"),
+    "growth_exercise": ("tests.corpus.growth_exercise", "growth_exponent"),
+}
+
+
+def _answers(exercise: str) -> list[dict]:
+    return list(importlib.import_module(CORPORA[exercise][0]).ANSWERS)
+
+
+def _compile(exercise: str, answer: dict):
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(answer["source"], f"<{exercise}:{answer['name']}>", "exec"), namespace)  # noqa: S102
+    return namespace[CORPORA[exercise][1]]
+
+
+CASES = [pytest.param(ex, a, id=f"{ex}:{a['kind']}:{a['name']}")
+         for ex in CORPORA for a in _answers(ex)]
+
+
+@pytest.mark.parametrize("exercise", CORPORA)
+def test_corpus_shape(exercise: str) -> None:
+    answers = _answers(exercise)
+    names = [a["name"] for a in answers]
+    assert len(names) == len(set(names))
+    assert sum(a["kind"] == "wrong" for a in answers) >= 15
+    assert sum(a["kind"] == "correct" for a in answers) >= 3
+    for a in answers:
+        if a["kind"] == "wrong":
+            assert a["mistake"] and 1 <= len(a["expect"]) <= 3
+            assert all(w == w.lower() for w in a["expect"])
+
+
+@pytest.mark.parametrize(("exercise", "answer"), CASES)
+def test_corpus_answer(exercise: str, answer: dict) -> None:
+    result = getattr(ch6_measure, exercise).run(_compile(exercise, answer))
+    if answer["kind"] == "correct":
+        assert result.status == CORRECT, f"{answer['name']} rejected:\n{result}"
+        return
+    assert result.status == INCORRECT, f"{answer['name']} ({answer['mistake']}) got:\n{result}"
+    message = result.message.lower()
+    missing = [w for w in answer["expect"] if w not in message]
+    assert not missing, f"{answer['name']}: message lacks {missing}:\n{result.message}"
+
+
+@pytest.mark.parametrize("exercise", CORPORA)
+def test_reference_passes(exercise: str) -> None:
+    ex = getattr(ch6_measure, exercise)
+    assert ex.run(ex.reference).status == CORRECT
+
+
+def test_stubs_are_not_attempted() -> None:
+    def find_slow_function(run):
+        raise NotImplementedError  # your code here
+
+    def growth_exponent(run, n):
+        raise NotImplementedError  # your code here
+
+    assert ch6_measure.profile_exercise.run(find_slow_function).status == NOT_ATTEMPTED
+    assert ch6_measure.growth_exercise.run(growth_exponent).status == NOT_ATTEMPTED
+
+
+@pytest.mark.parametrize(("loop", "workload", "size", "slow"), ch6_measure.PROFILE_CASES)
+def test_planted_method_dominates_own_time(loop, workload, size, slow) -> None:
+    """The margin the profiling cases rely on: the planted method has at least three
+    times the own time of any other function."""
+    rows = ch6_measure._profile_rows(ch6_measure.workload_run(loop, workload, size))
+    runner_up = max(row[2] for name, row in rows.items() if name != slow)
+    assert rows[slow][2] > 3 * runner_up, sorted((-r[2], n) for n, r in rows.items())[:4]
+
+
+def test_planted_loops_still_compute_the_right_answers() -> None:
+    for loop, workload, size, _slow in ch6_measure.PROFILE_CASES:
+        assert ch6_measure.workload_run(loop, workload, size)().ok
+
+
+def _notebook_cells() -> list[dict]:
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "06_performance.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _out(cell: dict) -> str:
+    return "".join("".join(o.get("data", {}).get("text/plain", "")) + "".join(o.get("text", ""))
+                   for o in cell.get("outputs", []))
+
+
+def test_notebook_committed_with_stubs_not_attempted() -> None:
+    checks = [c for c in _notebook_cells() if c["cell_type"] == "code"
+              and "raise NotImplementedError" in _src(c) and "_exercise.check(" in _src(c)]
+    assert {_src(c).split("_exercise.check(")[0].split()[-1] for c in checks} == {
+        "profile", "growth"}
+    for cell in checks:
+        assert "not attempted yet" in _out(cell), _src(cell)
+
+
+def test_notebook_red_report_is_announced_as_expected() -> None:
+    """A red "incorrect" in a committed notebook is said to be on purpose just before it."""
+    cells = _notebook_cells()
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and "incorrect" in _out(cell):
+            before = _src(cells[i - 1]).lower()
+            assert cells[i - 1]["cell_type"] == "markdown" and "expected" in before, _src(cell)

@@ -1,0 +1,394 @@
+"""Chapter 6 exercises: measure first, then name the slow part.
+
+Two exercises, each an :class:`~toyloop.tools.checker.Exercise`.  The learner
+writes a *measuring* function; the checker reruns it on loops and workloads it
+chose, whose answer it knows, and judges what the function found:
+
+* ``profile_exercise`` -- ``find_slow_function(run)`` profiles ``run()`` with
+  cProfile and returns the name of the function with the most *own* time.  The
+  checker hands it three loops, ``MysteryLoop1`` to ``MysteryLoop3``, each with a
+  different slow method planted (their docstrings say which: the notebook does not
+  show them), so one name cannot pass them all;
+* ``growth_exercise`` -- ``growth_exponent(run, n)`` times ``run(n)`` and
+  ``run(10 * n)`` and returns the exponent k of ``time ~ n**k``
+  (``log10(t(10n) / t(n))``).  The checker gives it a linear workload and a
+  quadratic one.
+
+Timing is noisy, so the checks leave wide margins: the planted method holds more
+than half of the own time, and an exponent passes within about 0.45 of 1 or 2.
+A measuring function is rerun up to three times before it is judged, because a
+busy machine can spoil one measurement; an answer that is wrong by design (a
+ratio instead of its logarithm, a cumulative time instead of own time) is wrong
+every time.  The sizes are small, so a whole check takes about a second.
+
+Every ``run`` the checker hands out records the sizes it was called with, so a
+function that never runs the workload, or runs it at the wrong sizes, is told so.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import math
+import numbers
+import pstats
+import re
+import statistics
+import time
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from toyloop.bench.workloads import callbacks as _callbacks
+from toyloop.bench.workloads import fan_out as _fan_out
+from toyloop.bench.workloads import run_on
+from toyloop.ch5_asyncio import EventLoop
+from toyloop.tools.checker import Exercise
+
+__all__ = [
+    "MysteryLoop1", "MysteryLoop2", "MysteryLoop3", "find_slow_function",
+    "growth_exercise", "growth_exponent", "mystery", "profile_exercise", "workload_run",
+]
+
+ATTEMPTS = 3  # a busy machine may spoil one measurement; wrong-by-design answers fail all
+
+
+# ===========================================================================
+# Three loops, each with one slow method planted
+# ===========================================================================
+
+
+class MysteryLoop1(EventLoop):
+    """``call_soon`` first walks the whole ready queue (to "make sure the handle is new")."""
+
+    def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
+        for queued in self._ready:  # O(len(ready)) per call: n callbacks cost O(n**2)
+            if queued is callback:
+                break
+        return super().call_soon(callback, *args, context=context)
+
+
+class MysteryLoop2(EventLoop):
+    """Cancelling a timer first searches the timer heap for it (to "check it is there")."""
+
+    def _timer_handle_cancelled(self, handle: Any) -> None:
+        found = False
+        for entry in self._scheduled:  # O(n) per cancel
+            if entry[2] is handle:
+                found = True
+        if found:
+            super()._timer_handle_cancelled(handle)
+
+
+class MysteryLoop3(EventLoop):
+    """``_select`` keeps a history of its timeouts and counts the zero ones every time."""
+
+    def _select(self, timeout: float | None) -> list:
+        history = self.__dict__.setdefault("_timeout_history", [])
+        history.append(timeout)
+        polls = 0
+        for seen in history:  # O(iterations so far) per iteration
+            if seen == 0:
+                polls += 1
+        return super()._select(timeout)
+
+
+def _without_gc(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` with the garbage collector off, as section 4's ``cpu_ms`` does: a
+    full collection walks every live object of the kernel, and whatever function happens
+    to allocate when it starts would be charged for it (in a profile and a timing)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return fn(*args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def workload_run(loop_factory: Callable[[], Any], workload: Callable[[Any, int], Any],
+                 size: int) -> Callable[[], Any]:
+    """``run()``: run ``workload`` at ``size`` on a fresh loop; ``run.calls`` counts calls."""
+    def run() -> Any:
+        run.calls += 1  # type: ignore[attr-defined]
+        result = _without_gc(run_on, loop_factory, workload, size)
+        assert result.ok, "the workload computed a wrong result"
+        return result
+    run.calls = 0  # type: ignore[attr-defined]
+    return run
+
+
+def cancelled_timers(loop: Any, n: int) -> Any:
+    """Set ``n`` timers due now, cancel every other one, run the rest (in order)."""
+    fired: list[int] = []
+    handles = [loop.call_later(0, fired.append, i) for i in range(n)]
+    for handle in handles[::2]:
+        handle.cancel()
+    done = loop.create_future()
+    loop.call_later(0, done.set_result, None)  # due with the last of them, set after them
+    loop.run_until_complete(done)
+    return SimpleNamespace(ok=fired == list(range(1, n, 2)))
+
+
+# (loop, workload, size, the method that dominates own time)
+PROFILE_CASES = [
+    (MysteryLoop1, _fan_out, 1_400, "call_soon"),
+    (MysteryLoop2, cancelled_timers, 2_000, "_timer_handle_cancelled"),
+    (MysteryLoop3, _callbacks, 1_500, "_select"),
+]
+
+
+def mystery(number: int) -> Callable[[], Any]:
+    """``run()`` for mystery loop ``number`` (1 to 3), the workload the checker gives it."""
+    loop_factory, workload, size, _slow = PROFILE_CASES[number - 1]
+    return workload_run(loop_factory, workload, size)
+
+
+# ===========================================================================
+# Exercise 1: profile, and name the function with the most own time
+# ===========================================================================
+
+
+def find_slow_function(run):
+    """Profile ``run()``; return the name of the function with the most own time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(run)
+    stats = pstats.Stats(profiler).stats  # {(file, line, name): (cc, ncalls, tottime, ...)}
+    (_file, _line, name), _row = max(stats.items(), key=lambda item: item[1][2])
+    return name
+
+
+def _profile_rows(run: Callable[[], Any]) -> dict[str, tuple[int, int, float, float]]:
+    """The checker's own profile of ``run()``: name -> (pcalls, ncalls, tottime, cumtime).
+
+    Names are as :func:`_name_in` reads them (``heappop``, not ``<built-in method
+    _heapq.heappop>``).  Own times of functions that share a name (two ``__init__``)
+    are summed; call counts and cumulative time are the largest single function's, as a
+    learner reading one pstats row at a time sees them."""
+    profiler = cProfile.Profile(time.process_time)  # CPU time: a busy machine blurs less
+    profiler.runcall(run)
+    rows: dict[str, list] = {}
+    for (_file, _line, raw), (cc, nc, tt, ct, _callers) in pstats.Stats(profiler).stats.items():
+        row = rows.setdefault(_name_in(raw), [0, 0, 0.0, 0.0])
+        row[0] = max(row[0], cc)
+        row[1] = max(row[1], nc)
+        row[2] += tt
+        row[3] = max(row[3], ct)
+    return {name: tuple(row) for name, row in rows.items()}  # type: ignore[misc]
+
+
+def _name_in(answer: str) -> str:
+    """``call_soon`` from ``'call_soon'``, ``'MysteryLoop1.call_soon'`` or
+    ``'loop.py:12(call_soon)'``; ``heappop`` from pstats' ``'<built-in method
+    _heapq.heappop>'``, ``disable`` from ``"<method 'disable' of ... objects>"``."""
+    method = re.match(r"<method '(\w+)' of ", answer)
+    if method:
+        return method.group(1)
+    words = re.findall(r"[A-Za-z_]\w*", answer)
+    return words[-1] if words else answer
+
+
+def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | None:
+    """None when ``answer`` names ``expected``; else the message that names the mistake."""
+    if calls == 0:
+        return ("your function never called run(): profile the workload by calling run() "
+                "under the profiler (profiler.runcall(run), or enable(), run(), disable())")
+    if not isinstance(answer, str):
+        return (f"your function returned {answer!r} ({type(answer).__name__}); return the "
+                "function's name as a string, like 'my_function'")
+    name = _name_in(answer)
+    if name == expected:
+        return None
+    total = sum(row[2] for row in rows.values()) or 1.0
+    top_own = max(rows, key=lambda n: rows[n][2])
+    if name not in rows or name in ("enable", "disable", "runcall"):  # or the profiler's
+        return (f"{answer!r} is not a function the workload ran: take the name from the "
+                "profile of run() (profiler.runcall(run)), the third item of a pstats key "
+                "(file, line, name)")
+    share = 100 * rows[name][2] / total
+    top_cum = max(rows[n][3] for n in rows if n not in ("run", "runcall"))
+    if (name == "run" or rows[name][3] >= top_cum) and rows[name][3] > 2 * rows[name][2]:
+        return (f"{name!r} has the most cumulative time (cumtime), which includes the time "
+                "of everything it calls, so the outermost function always wins. The slow "
+                "part is the function with the most own time (tottime)")
+    most_calls = max(row[1] for row in rows.values())
+    most_primitive = max(row[0] for row in rows.values())
+    if rows[name][1] == most_calls or rows[name][0] == most_primitive:  # ties count
+        return (f"{name!r} is the function called most often, but each call is cheap: it "
+                f"has {share:.0f}% of the own time. Rank by own time (tottime), not by calls")
+    return (f"{name!r} has {share:.0f}% of the own time in this loop; another function has "
+            f"{100 * rows[top_own][2] / total:.0f}%. Rank every function by own time "
+            "(tottime) and name the first")
+
+
+def _profile_case(index: int) -> Callable[[Any], None]:
+    loop_factory, workload, size, expected = PROFILE_CASES[index]
+
+    def case(candidate: Any) -> None:
+        reasons = []
+        for _ in range(ATTEMPTS):
+            run = workload_run(loop_factory, workload, size)
+            answer = candidate(run)
+            calls = run.calls
+            rows = _profile_rows(workload_run(loop_factory, workload, size))
+            reason = _judge_profile(answer, expected, rows, calls)
+            if reason is None:
+                return
+            reasons.append(reason)
+            if calls == 0 or not isinstance(answer, str):
+                break  # wrong by design: another try would say the same
+        raise AssertionError(reasons[0])
+
+    case.__doc__ = (f"loop {index + 1} of {len(PROFILE_CASES)}: the function you name holds "
+                    "the most own time in the profile of run()")
+    case.__name__ = f"case_profile_loop_{index + 1}"
+    return case
+
+
+profile_exercise = Exercise(
+    "find the slow function",
+    cases=[_profile_case(i) for i in range(len(PROFILE_CASES))],
+    hint=[
+        "cProfile.Profile().runcall(run) runs run() under the profiler; "
+        "pstats.Stats(profiler).stats is a dict {(file, line, name): (primitive calls, "
+        "calls, own time, cumulative time, callers)}.",
+        "Own time (tottime) is the time inside the function itself; cumulative time "
+        "includes what it calls, so the outermost function always has the most. "
+        "Pick the key with the largest own time and return its name.",
+    ],
+    solution=find_slow_function,
+    timeout=60,  # three loops under two profilers, each retried on a busy machine
+)
+
+
+# ===========================================================================
+# Exercise 2: how does the time grow from n to 10n?
+# ===========================================================================
+
+
+def growth_exponent(run, n):
+    """Time ``run(n)`` and ``run(10 * n)``; return k such that time grows like n**k."""
+    def best_of_3(size):
+        times = []
+        for _ in range(3):
+            start = time.process_time()  # CPU time: other programs do not inflate it
+            run(size)
+            times.append(time.process_time() - start)
+        return min(times)  # the run the rest of the machine disturbed least
+
+    return math.log10(best_of_3(10 * n) / best_of_3(n))
+
+
+class _SizedRun:
+    """``run(size)``: the workload at ``size`` on a fresh loop; remembers the sizes.
+
+    Only n and 10n are allowed: any other size is refused at once, with the message
+    that names the mistake (and a quadratic workload at 100n would take seconds)."""
+
+    def __init__(self, loop_factory: Callable[[], Any], workload: Callable, n: int) -> None:
+        self.loop_factory, self.workload, self.n, self.sizes = loop_factory, workload, n, []
+
+    def __call__(self, size: int) -> Any:
+        self.sizes.append(size)
+        if size not in (self.n, 10 * self.n):
+            raise AssertionError(
+                f"your function called run({size!r}), asked for n={self.n}: time run(n) and "
+                "run(10 * n), so the ratio of the two times tells the exponent")
+        result = _without_gc(run_on, self.loop_factory, self.workload, int(size))
+        assert result.ok, "the workload computed a wrong result"
+        return result
+
+
+# (name, loop, workload, n, the exponent it has, the accepted range)
+GROWTH_CASES = [
+    ("a chain of callbacks on EventLoop", EventLoop, _callbacks, 2_000, 1, (0.5, 1.5)),
+    ("a chain of callbacks on MysteryLoop3", MysteryLoop3, _callbacks, 300, 2,
+     (1.5, 2.7)),
+]
+
+
+def _judge_growth(value: Any, exact: int, low: float, high: float,
+                  sizes: list, n: int) -> str | None:
+    """None when ``value`` is the exponent of a workload that grows like n**exact."""
+    if not sizes:
+        return ("your function never called run(size): time run(n) and run(10 * n) and "
+                "return log10 of the ratio")
+    if n not in sizes or 10 * n not in sizes:
+        return (f"your function ran the workload at sizes {sorted(set(sizes))}, asked for "
+                f"n={n}: time run(n) and run(10 * n), so the ratio of the two times tells "
+                "the exponent")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        return (f"your function returned {value!r}; return the exponent as a number "
+                "(about 1 when the time grows tenfold, 2 when it grows a hundredfold)")
+    if low <= value <= high:
+        return None
+    ratio = 10 ** exact
+    if value < 0:
+        return (f"you returned {value:.2f}, a negative exponent, as if the work got faster "
+                "with size: divide t(10n) by t(n), not the other way round")
+    if 0.6 * ratio <= value <= 1.6 * ratio:
+        return (f"you returned {value:.1f}, the ratio t(10n)/t(n) itself; the exponent is "
+                "its log10 (the sizes differ by a factor of 10)")
+    if 0.75 * exact * math.log(10) <= value <= 1.25 * exact * math.log(10):
+        return (f"you returned {value:.2f}, about {exact} x 2.3: that is the natural log "
+                "of the ratio. Use math.log10, since the sizes differ by a factor of 10")
+    if 0.75 * exact * math.log2(10) <= value <= 1.25 * exact * math.log2(10):
+        return (f"you returned {value:.2f}, about {exact} x 3.3: that is log2 of the ratio. "
+                "Use math.log10, since the sizes differ by a factor of 10")
+    if value > high:
+        return (f"you returned {value:.2f}, far above the exponent {exact} of this "
+                "workload: return log10(t(10n) / t(n)), not a percentage or a time")
+    return (f"you returned {value:.2f}, far below the exponent {exact} of this workload. "
+            "Return log10(t(10n) / t(n)); if you did, something in your timing costs the same "
+            "at every size (a sleep, a print, setup) and hides the growth")
+
+
+def _growth_case(index: int) -> Callable[[Any], None]:
+    title, loop_factory, workload, n, exact, (low, high) = GROWTH_CASES[index]
+
+    def case(candidate: Any) -> None:
+        reasons = []
+        for _ in range(ATTEMPTS):
+            run = _SizedRun(loop_factory, workload, n)
+            value = candidate(run, n)
+            reason = _judge_growth(value, exact, low, high, run.sizes, n)
+            if reason is None:
+                return
+            reasons.append(reason)
+            if not run.sizes or n not in run.sizes or 10 * n not in run.sizes:
+                break  # wrong by design
+        raise AssertionError(f"{title}, n={n}: " + statistics.mode(reasons))
+
+    case.__doc__ = f"{title} grows like n**{exact}: your exponent is about {exact}"
+    case.__name__ = f"case_growth_{index + 1}"
+    return case
+
+
+def _case_not_constant(candidate: Any) -> None:
+    """the two workloads get two different exponents (your function measures)"""
+    values = []
+    for _title, loop_factory, workload, n, _exact, _range in GROWTH_CASES:
+        run = _SizedRun(loop_factory, workload, n)
+        value = candidate(run, n)
+        if (n not in run.sizes or 10 * n not in run.sizes or isinstance(value, bool)
+                or not isinstance(value, numbers.Real)):
+            return  # the cases below say what is wrong with it
+        values.append(value)
+    assert values[0] != values[1], (
+        f"you returned {values[0]!r} for both workloads, the same for each: compute the "
+        "exponent from the two times you measured")
+
+
+growth_exercise = Exercise(
+    "how does it grow?",
+    cases=[_case_not_constant] + [_growth_case(i) for i in range(len(GROWTH_CASES))],
+    hint=[
+        "Time run(n) and run(10 * n): read time.process_time() (CPU time, which other "
+        "programs on the machine do not inflate) just before and after each call. If time "
+        "grows like n**k, then t(10n) / t(n) = 10**k.",
+        "k = math.log10(t(10n) / t(n)). A busy machine spoils single runs: time each size "
+        "a few times and keep the smallest.",
+    ],
+    solution=growth_exponent,
+    timeout=60,
+)
