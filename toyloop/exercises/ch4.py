@@ -224,11 +224,57 @@ def case_thread_no_polling(candidate):
     assert handles.count <= 15, POLLING.format(n=handles.count, t=0.3)
 
 
+@contextlib.contextmanager
+def _pools_made():
+    """Every ThreadPoolExecutor created meanwhile, held (so not garbage-collected).
+
+    A pool dropped without ``shutdown()`` is collected as soon as the caller's frame
+    ends, and its threads then leave on their own, so nothing would be left to see:
+    holding the pools keeps the evidence.  They are shut down on the way out.
+    """
+    made: list[concurrent.futures.ThreadPoolExecutor] = []
+    cls = concurrent.futures.ThreadPoolExecutor
+    original = cls.__init__
+
+    @functools.wraps(original)
+    def __init__(pool, *args, **kwargs):
+        original(pool, *args, **kwargs)
+        made.append(pool)
+
+    cls.__init__ = __init__
+    try:
+        yield made
+    finally:
+        cls.__init__ = original
+        for pool in made:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def case_thread_no_pool_per_call(candidate):
+    """called three times, it leaves no new thread pool running"""
+    calls = 3
+
+    async def main(loop):
+        for n in range(calls):
+            await candidate(abs, -n)
+        return getattr(loop, "_default_executor", None)  # closed with the loop
+
+    with _pools_made() as made:
+        default = _run(main)
+        left = [pool for pool in made if pool is not default and not pool._shutdown]
+    assert len(left) < calls - 1, (
+        f"{calls} calls left {len(left)} thread pools running: your code makes a new thread "
+        "pool on every call, never shut down, and each keeps its worker threads until the "
+        "garbage collector finds it. Use the loop's default executor "
+        "(run_in_executor(None, ...)), which every call shares")
+
+
 to_thread_exercise = Exercise(
     "to_thread",
     cases=_without("to_thread", [case_thread_result, case_thread_kwargs,
                                  case_thread_exception, case_thread_context,
-                                 case_thread_loop_free, case_thread_no_polling]),
+                                 case_thread_loop_free, case_thread_no_polling,
+                                 case_thread_no_pool_per_call]),
     hint=[
         "loop = asyncio.get_running_loop(), then await loop.run_in_executor(None, ...): "
         "None means the loop's default thread pool.",
