@@ -71,9 +71,6 @@ CASES = [(exercise, answer) for exercise in EXERCISES for answer in load(exercis
 # Wrong answers the checkers do not yet reject with the named mistake: each says why.
 # They are marked xfail without running, so `make test` stays green while the gap is open.
 KNOWN_GAPS = {
-    ("chat_exercise", "oserror_kills_sender"):
-        "needs a client that resets while a message to it is in flight; the cases' "
-        "departing clients are seen leaving (b'') before anyone sends to them",
     ("producer_exercise", "buffer_size_spin"):
         "rejected (it writes while paused), but the message names that, not the busy "
         "re-scheduling with call_soon",

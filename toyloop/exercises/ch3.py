@@ -21,16 +21,19 @@ import asyncio
 import contextlib
 import http.server
 import os
+import selectors
 import socket
+import struct
 import threading
 import time
+import traceback
 from typing import Any
 
 from toyloop.ch2_futures import CancelledError, sleep, wait_for
 from toyloop.ch3_selectors import SelectorLoop
 from toyloop.clock import MonotonicClock, VirtualClock
 from toyloop.tools.checker import CaseTimeout, Exercise, LoopBlocked, run_in_loop
-from toyloop.tools.watchdog import LoopStopped, catch_all_notes
+from toyloop.tools.watchdog import LoopStopped, catch_all_notes, is_learner_file
 
 HOST = "127.0.0.1"
 
@@ -430,18 +433,22 @@ async def chat_server(loop, listener):
 class _ChatRoom:
     """A listener on 127.0.0.1, the learner's server task, and client sockets."""
 
-    def __init__(self, loop, candidate):
+    def __init__(self, loop, candidate, sndbuf=None):
         self.loop = loop
         self.listener = socket.socket()
+        if sndbuf is not None:  # the server's connections inherit it (Linux): sends fill up
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
         self.listener.bind((HOST, 0))
         self.listener.listen(16)
         self.listener.setblocking(False)
         self.server = loop.create_task(candidate(loop, self.listener))
         self.clients = {}
 
-    async def join(self, name):
+    async def join(self, name, rcvbuf=None):
         sock = socket.socket()
         sock.setblocking(False)
+        if rcvbuf is not None:  # before connecting: the window is agreed at the handshake
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.clients[name] = sock
         await wait_for(self.loop.sock_connect(sock, self.listener.getsockname()), 2.0)
         await sleep(0.2)  # let the server accept and start reading
@@ -482,17 +489,40 @@ class _ChatRoom:
         self.listener.close()
 
 
-class _FailedTasks:
-    """Instrument: tasks of the learner's server that ended with an exception."""
+_SENDS = {"sock_sendall", "_sock_sendall", "send", "sendall", "sock_send", "_sock_retry_cb"}
 
-    def __init__(self):
+
+def _from_a_send(exc):
+    """Did ``exc`` come out of sending (not out of reading the client's own socket)?"""
+    return any(frame.name in _SENDS for frame in traceback.extract_tb(exc.__traceback__))
+
+
+def _learners_task(task):
+    """A task running the learner's own coroutine (not one gather wrapped for them)."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is not None and is_learner_file(code.co_filename)
+
+
+class _FailedTasks:
+    """Instrument: tasks of the learner's server that ended with an exception.
+
+    With ``sends_only``, a task that ended with an OSError from reading its own
+    client's socket is let go: that client reset its connection, and only that
+    client is lost.
+    """
+
+    def __init__(self, sends_only=False):
         self.failed = []
         self.active = True  # off while the case tears the room down
+        self.sends_only = sends_only
 
     def task_done(self, task):
         if task.cancelled() or task.exception() is None:
             return
         exc = task.exception()
+        if self.sends_only and isinstance(exc, OSError) and not (
+                _from_a_send(exc) and _learners_task(task)):
+            return  # gather's child tasks fail too, and gather hands the error on
         if self.active or not isinstance(exc, OSError):  # resets are normal at teardown
             self.failed.append(exc)
 
@@ -519,14 +549,14 @@ EOF_HINT = (" If a client had left: once it has, sock_recv returns b'' at once, 
             "clients.")
 
 
-def _chat_case(candidate, scenario, rooms=1):
+def _chat_case(candidate, scenario, rooms=1, sndbuf=None, sends_only=False):
     errors: list = []
-    failures = _FailedTasks()
+    failures = _FailedTasks(sends_only)
     servers: list = []
 
     async def main(loop):
         loop.add_instrument(failures)
-        made = [_ChatRoom(loop, candidate) for _ in range(rooms)]
+        made = [_ChatRoom(loop, candidate, sndbuf) for _ in range(rooms)]
         servers.extend(room.server for room in made)
         try:
             return await scenario(*made)
@@ -723,11 +753,89 @@ def case_chat_big_message(candidate):
     _chat_case(candidate, scenario)
 
 
+def _peer(fileobj):
+    """The remote address of a registered fd (or socket), or None."""
+    if isinstance(fileobj, socket.socket):
+        sock, borrowed = fileobj, False
+    else:
+        try:
+            sock, borrowed = socket.socket(fileno=fileobj), True
+        except (OSError, TypeError, ValueError):
+            return None
+    try:
+        return sock.getpeername()
+    except OSError:
+        return None
+    finally:
+        if borrowed:
+            sock.detach()  # the fd stays the server's
+
+
+def _writer_waiting_for(loop, client):
+    """Is the loop waiting to write to the server's end of ``client``'s connection?"""
+    address = client.getsockname()
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return False
+    for key in list(selector.get_map().values()):
+        if key.events & selectors.EVENT_WRITE and _peer(key.fileobj) == address:
+            return True
+    return False
+
+
+def _reset(sock):
+    """Close ``sock`` with a reset (RST) instead of a goodbye (FIN)."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def case_chat_reset_mid_send(candidate):
+    """a client that resets while a message to it is on its way does not break the room"""
+    payload = bytes(range(256)) * 4096  # 1 MiB: more than a slow reader's buffers hold
+
+    async def scenario(room):
+        loop = room.loop
+        alice = await room.join("alice")
+        bob = await room.join("bob")
+        eve = await room.join("eve", rcvbuf=4096)  # eve never reads: sends to her fill up
+        reading = loop.create_task(_drain(loop, alice, len(payload)))
+        sending = loop.create_task(loop.sock_sendall(bob, payload))
+        for _ in range(200):  # until the server waits to write the rest to eve
+            if _writer_waiting_for(loop, eve):
+                break
+            await sleep(0.01)
+        _reset(room.clients.pop("eve"))
+        try:
+            await wait_for(sending, 2.0)
+            got = await wait_for(reading, 2.0)
+        except (OSError, TimeoutError):
+            got = None
+        finally:
+            sending.cancel()
+            reading.cancel()
+        room.check_server_alive()
+        assert got == payload, (
+            "bob sent 1 MiB while eve, who was not reading, reset her connection (the "
+            "server's send to her was under way); alice then received "
+            + ("nothing more and bob lost his connection" if got is None else
+               f"{len(got)} bytes of it")
+            + ". A send to a client that has just left raises an OSError: catch it around "
+            "that send, drop that client and go on with the others")
+        await room.say("alice", b"still here\n")
+        got_bob = await room.heard_all("bob")
+        assert got_bob == b"still here\n", (
+            f"after eve reset her connection, bob received {got_bob!r} instead of alice's "
+            "b'still here\\n'. A send to a client that has just left raises an OSError: "
+            "catch it around that send, drop that client and go on with the others")
+
+    _chat_case(candidate, scenario, sndbuf=16384, sends_only=True)
+
+
 chat_exercise = Exercise(
     "chat_server",
     cases=[case_chat_reaches_others, case_chat_two_servers, case_chat_not_to_sender,
            case_chat_client_leaves, case_chat_many_messages, case_chat_closes_departed,
-           case_chat_big_message],
+           case_chat_big_message, case_chat_reset_mid_send],
     hint=[
         "Keep a set of connected client sockets. The main coroutine accepts forever "
         "(await loop.sock_accept(listener)) and starts one task per client with "
