@@ -71,9 +71,6 @@ CASES = [(exercise, answer) for exercise in EXERCISES for answer in load(exercis
 # Wrong answers the checkers do not yet reject with the named mistake: each says why.
 # They are marked xfail without running, so `make test` stays green while the gap is open.
 KNOWN_GAPS = {
-    ("producer_exercise", "buffer_size_spin"):
-        "rejected (it writes while paused), but the message names that, not the busy "
-        "re-scheduling with call_soon",
     ("kv_exercise", "bare_except_continue"):
         "the cases never cancel a handler; a cancellation case for handle_kv is not "
         "written yet",

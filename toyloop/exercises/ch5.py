@@ -326,18 +326,54 @@ class _PausingTransport(_FakeTransport):
             self.protocol.pause_writing()
 
 
+class _RunsWhilePaused:
+    """Instrument: callbacks of the producer the loop runs while its transport is paused.
+
+    Nothing the producer can do changes while it is paused, until resume_writing():
+    a callback of it that runs again and again meanwhile is a busy loop.
+    """
+
+    def __init__(self, proto: Any, transport: _PausingTransport) -> None:
+        self.proto = proto
+        self.transport = transport
+        self.runs = 0
+        self.name = "method"
+
+    def before_handle(self, handle: Any) -> None:
+        callback = getattr(handle, "_callback", None)
+        if self.transport.paused and getattr(callback, "__self__", None) is self.proto:
+            self.runs += 1
+            self.name = getattr(callback, "__name__", "method")
+
+
+BUSY_WHILE_PAUSED = (
+    "while the transport was paused, the loop ran your {name}() {n} times: your producer "
+    "re-schedules itself with call_soon while paused, a busy loop that keeps the loop "
+    "(and a CPU) busy and changes nothing. Let pause_writing() stop the writing and "
+    "resume_writing() start it again: the transport calls resume_writing() when its "
+    "buffer has drained, so there is nothing to check meanwhile")
+
+
 def case_stops_on_pause(cls: Any) -> None:
     """stops writing when pause_writing() is called"""
     proto = cls(total=1_000_000, chunk=1000)
     transport = _PausingTransport(proto)
+    spins = _RunsWhilePaused(proto, transport)
+    settle_rounds = 5
 
     async def settle() -> None:
-        for _ in range(5):  # writes scheduled with call_soon get their turn too
+        for _ in range(settle_rounds):  # writes scheduled with call_soon get their turn too
             await asyncio.sleep(0)
 
     async def main() -> tuple[int, int]:
+        asyncio.get_running_loop().add_instrument(spins)
         proto.connection_made(transport)
         await settle()
+        if transport.paused:  # a few more rounds: a paused producer must stay quiet
+            spins.runs = 0
+            await settle()
+        assert spins.runs < settle_rounds - 1, BUSY_WHILE_PAUSED.format(
+            name=spins.name, n=spins.runs)
         writes = transport.writes
         assert writes >= 3, (
             f"connection_made wrote {writes} time(s) and then stopped, though nobody "
