@@ -71,12 +71,6 @@ CASES = [(exercise, answer) for exercise in EXERCISES for answer in load(exercis
 # Wrong answers the checkers do not yet reject with the named mistake: each says why.
 # They are marked xfail without running, so `make test` stays green while the gap is open.
 KNOWN_GAPS = {
-    ("kv_exercise", "bare_except_continue"):
-        "the cases never cancel a handler; a cancellation case for handle_kv is not "
-        "written yet",
-    ("kv_exercise", "blocking_socket_read"):
-        "the direct-call case has no socket (get_extra_info('socket') is None), and on "
-        "the real connections the blocking recv returns too fast to be caught",
 }
 
 

@@ -20,7 +20,10 @@ binds 127.0.0.1 and every server and socket is closed whatever happens.
 from __future__ import annotations
 
 import asyncio
+import asyncio.trsock
+import contextlib
 import functools
+import socket
 from typing import Any
 
 from toyloop.ch5_asyncio import EventLoop
@@ -53,6 +56,7 @@ class _FakeTransport:
     def __init__(self) -> None:
         self.written = bytearray()
         self.closed = False
+        self.extra: dict[str, Any] = {}
 
     def write(self, data: bytes) -> None:
         self.written += data
@@ -77,7 +81,7 @@ class _FakeTransport:
         return self.closed
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return default
+        return self.extra.get(name, default)
 
 
 # ===========================================================================
@@ -564,11 +568,14 @@ def _talk(handler: Any, *sessions: list[bytes], store: dict | None = None) -> li
 
 def case_direct_call(handler: Any) -> None:
     """SET then GET, one command per line"""
+    quiet, far = socket.socketpair()  # the transport's socket: it already read it all
+
     async def main() -> bytes:
         reader = asyncio.StreamReader()
         reader.feed_data(b"SET colour blue\nGET colour\n")
         reader.feed_eof()
         transport = _FakeTransport()
+        transport.extra["socket"] = asyncio.trsock.TransportSocket(quiet)
         protocol = asyncio.StreamReaderProtocol(reader)
         writer = asyncio.StreamWriter(transport, protocol, reader,
                                       asyncio.get_running_loop())
@@ -586,7 +593,8 @@ def case_direct_call(handler: Any) -> None:
         finally:
             transport.close()  # else the StreamWriter warns when it is collected
 
-    written = _run(main)
+    with quiet, far:
+        written = _run(main)
     if written == b"OK\n":
         raise AssertionError(
             "for b'SET colour blue\\nGET colour\\n' you answered only b'OK\\n': after the "
@@ -683,10 +691,46 @@ def case_waits_for_slow_clients(handler: Any) -> None:
         "server down instead of filling its memory")
 
 
+def case_cancelled_handler_ends(handler: Any) -> None:
+    """a handler cancelled mid-connection (the server shutting down) ends"""
+    async def main() -> bool:
+        tasks: list = []
+
+        async def watched(reader: Any, writer: Any) -> None:
+            # The handler in a task of its own: cancelling the task start_server made
+            # would trip up asyncio's StreamReaderProtocol (3.11) in its done callback.
+            task = asyncio.ensure_future(handler(reader, writer, store={}))
+            tasks.append(task)
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+        server = await asyncio.start_server(watched, HOST, 0)
+        client = None
+        try:
+            port = server.sockets[0].getsockname()[1]
+            reader, client = await asyncio.open_connection(HOST, port)
+            client.write(b"SET a 1\n")
+            await asyncio.wait_for(reader.readline(), 5)  # the handler is at work now
+            tasks[0].cancel()  # what shutting the server down does to its handlers
+            done, _ = await asyncio.wait(tasks, timeout=1.0)
+            return bool(done)
+        finally:
+            if client is not None:
+                client.transport.abort()
+            server.close()
+
+    assert _run(main), (
+        "the handler task was cancelled while its client was connected (as when the "
+        "server shuts down), and it went on running: your code swallowed the "
+        "CancelledError. A bare `except:` (or `except BaseException:`) around an await "
+        "catches the cancel too; catch only the errors you mean (`except ValueError:`), "
+        "or re-raise asyncio.CancelledError")
+
+
 kv_exercise = Exercise(
     "handle_kv",
     cases=[case_direct_call, case_commands, case_pipelined, case_shared_store,
-           case_waits_for_slow_clients],
+           case_cancelled_handler_ends, case_waits_for_slow_clients],
     hint=[
         "Loop on `line = await reader.readline()`; b'' means the client closed its side: "
         "leave the loop, then writer.close().",
