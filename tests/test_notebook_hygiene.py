@@ -42,6 +42,7 @@ LEAK_CHECKED = [
     "04_threads_and_processes.ipynb",
     "05_plugging_into_asyncio.ipynb",
     "06_performance.ipynb",
+    "07_tls_subprocesses_unix.ipynb",
 ]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
