@@ -668,7 +668,8 @@ def test_shown_solution_pasted_into_the_notebook_passes(name):
 
 
 # ---------------------------------------------------------------------------
-# Chapter 0's warm-up: its checker lives in the notebook itself, so test those cells
+# Chapter 0's small warm-up checker, written out in the notebook to show what a case is
+# (the check cells use the full one, toyloop.exercises.ch0.warm_up): test those cells
 # ---------------------------------------------------------------------------
 
 
@@ -683,10 +684,10 @@ def _warm_up():
                for c in nb["cells"] if c["cell_type"] == "code"]
     namespace: dict = {}
     exec("import asyncio", namespace)
-    for marker in ("def case_is_a_coroutine_function", "warm_up = Exercise("):
+    for marker in ("def case_is_a_coroutine_function", "small_warm_up = Exercise("):
         (cell,) = [s for s in sources if marker in s]
         exec(cell, namespace)
-    return namespace["warm_up"]
+    return namespace["small_warm_up"]
 
 
 async def warm_up_too_fast(x):
