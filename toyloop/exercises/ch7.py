@@ -25,12 +25,14 @@ import asyncio
 import concurrent.futures
 import contextlib
 import functools
+import gc
 import os
 import signal
 import ssl
 import sys
 import tempfile
 import time
+import warnings
 from typing import Any
 
 from toyloop.ch7_tls import MiniTLSProtocol
@@ -114,12 +116,26 @@ def _cleanup_child(pid: int) -> None:
         time.sleep(0.01)
 
 
+def _read_pid(pidfile: str) -> int | None:
+    try:
+        with open(pidfile) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return None
+
+
 def _run_lines(fn: Any, body: str, timeout: float, limit: float,
-               too_long: str = "") -> tuple[Any, str, float]:
-    """Run ``fn`` on a child; (result, what became of the child, seconds it took)."""
+               too_long: str = "") -> tuple[Any, tuple[str, str], float]:
+    """Run ``fn`` on a child: (result, (child's state when fn returned, later), seconds).
+
+    The state when ``fn`` returned tells whether *it* reaped the child; the
+    loop's child watch would reap a killed child a moment later anyway, so
+    looking only afterwards would let "kill() and return" pass.
+    """
     with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
         pidfile = os.path.join(tmp, "pid")
         argv = _child(body, pidfile)
+        at_return: list[str] = []
 
         async def main() -> Any:
             task = asyncio.ensure_future(fn(argv, timeout))
@@ -131,24 +147,25 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
                 raise AssertionError(
                     f"read_lines(argv, timeout={timeout}) was still running after "
                     f"{limit} s: {too_long}")
+            pid = _read_pid(pidfile)
+            at_return.append(_pid_state_now(pid) if pid else "gone")
+            # The child's exit (its pidfd) may be seen before its pipes' EOF: give the
+            # pipe transports a moment to close, so none outlives the loop.
+            await asyncio.sleep(0.05)
             return task.result()
 
         start = time.monotonic()
-        pid = None
         try:
             result = run_in_loop(main, loop_factory=EventLoop, clock=MonotonicClock(),
                                  max_iterations=200_000)
             elapsed = time.monotonic() - start
-            with contextlib.suppress(OSError, ValueError):
-                pid = int(open(pidfile).read())
-            state = _pid_state(pid) if pid else "gone"
+            pid = _read_pid(pidfile)
+            later = _pid_state(pid) if pid else "gone"
         finally:
-            if pid is None:
-                with contextlib.suppress(OSError, ValueError):
-                    pid = int(open(pidfile).read())
+            pid = _read_pid(pidfile)
             if pid:
                 _cleanup_child(pid)
-    return result, state, elapsed
+    return result, (at_return[0] if at_return else "gone", later), elapsed
 
 
 def _check_shape(result: Any) -> tuple[list, Any]:
@@ -163,12 +180,14 @@ def _check_shape(result: Any) -> tuple[list, Any]:
     return lines, code
 
 
-def _check_reaped(state: str, what: str) -> None:
-    assert state != "running", (
+def _check_reaped(state: tuple[str, str], what: str) -> None:
+    at_return, later = state
+    assert later != "running", (
         f"{what}, the child was still running when read_lines returned: kill() it")
-    assert state != "zombie", (
-        f"{what}, the child had exited but was not reaped (a zombie): await proc.wait() "
-        "after kill(), so that its exit status is collected")
+    assert at_return == "gone", (
+        f"{what}, the child had not been reaped when read_lines returned (it was a zombie, "
+        "or still dying): await proc.wait() after kill(), so that it is gone and its "
+        "exit status collected before you return")
 
 
 def case_three_lines(fn: Any) -> None:
@@ -342,6 +361,25 @@ class _StartTLSServer:
 
 
 def _run_starttls(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]:
+    """Run ``fn`` against the server; a StreamWriter it never closed raises AssertionError.
+
+    On 3.13+ asyncio closes a StreamWriter that is garbage-collected while open
+    (with a ResourceWarning), so the server sees a close the learner never made:
+    the warning is the evidence.
+    """
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always", ResourceWarning)
+        result = _run_starttls_loop(fn, greeting)
+        gc.collect()
+    if any("unclosed <StreamWriter" in str(w.message) for w in record):
+        raise AssertionError(
+            "your StreamWriter was never closed: the connection closed only when Python "
+            "threw the writer away. Close it yourself: writer.close(), then await "
+            "writer.wait_closed()")
+    return result
+
+
+def _run_starttls_loop(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]:
     async def main() -> Any:
         server_state = _StartTLSServer(greeting)
         server = await asyncio.start_server(server_state.handle, HOST, 0)
