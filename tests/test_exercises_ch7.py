@@ -7,6 +7,9 @@ The wrong answers (at least 15 per exercise) and more correct variants live in
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from tests.corpus import load
@@ -74,3 +77,21 @@ def test_build_exercise_half_written_is_incorrect():
             raise NotImplementedError
 
     assert ch7.tls_engine_exercise.run(Half).status == NOT_ATTEMPTED
+
+
+def test_notebook_is_committed_with_its_stubs_not_attempted():
+    """Chapter 7's notebook is committed as a learner first sees it: three checks, stubs."""
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "07_tls_subprocesses_unix.ipynb"
+    nb = json.loads(path.read_text())
+    checks = {}
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        for name in ("lines_exercise", "starttls_exercise", "tls_engine_exercise"):
+            if cell["cell_type"] == "code" and f"ch7.{name}.check(" in source:
+                checks[name] = "".join(
+                    "".join(out.get("text", ""))
+                    + "".join(out.get("data", {}).get("text/plain", ""))
+                    for out in cell.get("outputs", []))
+    assert set(checks) == {"lines_exercise", "starttls_exercise", "tls_engine_exercise"}
+    for name, text in checks.items():
+        assert "not attempted yet" in text, f"{name}: committed output is {text!r}"
