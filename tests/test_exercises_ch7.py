@@ -1,8 +1,9 @@
 """Chapter 7 exercise checkers: the references pass, the notebook's stubs are "not attempted".
 
 The wrong answers (at least 15 per exercise) and more correct variants live in
-``tests/corpus/lines_exercise.py``, ``starttls_exercise.py`` and
-``tls_engine_exercise.py``; ``tests/test_corpus.py`` runs them through these checkers.
+``tests/corpus/lines_exercise.py``, ``starttls_exercise.py``,
+``tls_engine_exercise.py`` and ``watch_exercise.py``; ``tests/test_corpus.py`` runs them
+through these checkers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from tests.corpus import load
 from toyloop.ch7_tls import MiniTLSProtocol
+from toyloop.ch7_unix import EventLoop
 from toyloop.exercises import ch7
 from toyloop.tools.checker import CORRECT, NOT_ATTEMPTED
 
@@ -24,6 +26,7 @@ pytest.importorskip("trustme")
     (ch7.lines_exercise, ch7.read_lines),
     (ch7.starttls_exercise, ch7.starttls_client),
     (ch7.tls_engine_exercise, ch7.SolutionTLSProtocol),
+    (ch7.watch_exercise, ch7.SolutionWatchLoop),
 ])
 def test_reference_solutions_pass(exercise, solution):
     result = exercise.run(solution)
@@ -47,16 +50,28 @@ class _EngineStub(MiniTLSProtocol):
         raise NotImplementedError
 
 
+class _WatchStub(EventLoop):
+    def _watch_child(self, pid, transp):
+        raise NotImplementedError
+
+    def _pidfd_ready(self, pidfd, pid, transp):
+        raise NotImplementedError
+
+
 @pytest.mark.parametrize(("exercise", "stub"), [
     (ch7.lines_exercise, _lines_stub),
     (ch7.starttls_exercise, _starttls_stub),
     (ch7.tls_engine_exercise, _EngineStub),
+    (ch7.watch_exercise, _WatchStub),
 ])
 def test_stubs_are_not_attempted(exercise, stub):
     assert exercise.run(stub).status == NOT_ATTEMPTED
 
 
-@pytest.mark.parametrize("name", ["lines_exercise", "starttls_exercise", "tls_engine_exercise"])
+EXERCISES = ["lines_exercise", "starttls_exercise", "tls_engine_exercise", "watch_exercise"]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
 def test_corpus_size(name):
     answers = load(name)
     assert sum(a["kind"] == "wrong" for a in answers) >= 15
@@ -80,18 +95,18 @@ def test_build_exercise_half_written_is_incorrect():
 
 
 def test_notebook_is_committed_with_its_stubs_not_attempted():
-    """Chapter 7's notebook is committed as a learner first sees it: three checks, stubs."""
+    """Chapter 7's notebook is committed as a learner first sees it: four checks, stubs."""
     path = Path(__file__).resolve().parent.parent / "notebooks" / "07_tls_subprocesses_unix.ipynb"
     nb = json.loads(path.read_text())
     checks = {}
     for cell in nb["cells"]:
         source = "".join(cell["source"])
-        for name in ("lines_exercise", "starttls_exercise", "tls_engine_exercise"):
+        for name in EXERCISES:
             if cell["cell_type"] == "code" and f"ch7.{name}.check(" in source:
                 checks[name] = "".join(
                     "".join(out.get("text", ""))
                     + "".join(out.get("data", {}).get("text/plain", ""))
                     for out in cell.get("outputs", []))
-    assert set(checks) == {"lines_exercise", "starttls_exercise", "tls_engine_exercise"}
+    assert set(checks) == set(EXERCISES)
     for name, text in checks.items():
         assert "not attempted yet" in text, f"{name}: committed output is {text!r}"

@@ -39,6 +39,7 @@ ENTRY: dict[str, str] = {
     "lines_exercise": "read_lines",
     "starttls_exercise": "starttls_client",
     "tls_engine_exercise": "MyTLSProtocol",
+    "watch_exercise": "MyLoop",
 }
 
 EXERCISES: list[str] = list(ENTRY)

@@ -6,6 +6,10 @@ Three exercises, each an :class:`~toyloop.tools.checker.Exercise`:
   line, with a deadline after which the child is killed *and reaped*;
 * ``starttls_exercise``   -- ``starttls_client(port, context)``: a plain-text
   conversation upgraded to TLS with ``StreamWriter.start_tls``;
+* ``watch_exercise``      -- a build exercise: the learner writes the loop's child
+  watch (``EventLoop._watch_child`` and ``_pidfd_ready``, section 3), and the cases
+  run real children on a loop class made of toyloop's ``EventLoop`` and those two
+  methods;
 * ``tls_engine_exercise`` -- a build exercise: the learner writes
   ``MiniTLSProtocol.data_received`` and ``_do_handshake`` (chapter 7, section 1),
   and the cases plug that class between real TLS peers: an in-memory
@@ -43,8 +47,8 @@ from toyloop.tools.checker import Exercise, run_in_loop
 HOST = "127.0.0.1"
 
 __all__ = [
-    "SolutionTLSProtocol", "lines_exercise", "read_lines", "starttls_client",
-    "starttls_exercise", "tls_engine_exercise",
+    "SolutionTLSProtocol", "SolutionWatchLoop", "lines_exercise", "read_lines",
+    "starttls_client", "starttls_exercise", "tls_engine_exercise", "watch_exercise",
 ]
 
 
@@ -73,7 +77,11 @@ async def read_lines(argv: list, timeout: float) -> tuple[list[str], int]:
     return lines, await proc.wait()  # wait() reaps the child, killed or not
 
 
-_PIDFILE_PRELUDE = "import os, sys, time\nopen(sys.argv[1], 'w').write(str(os.getpid()))\n"
+# The child records its pid first.  If the case is already over (a stub raised before
+# the child ran), the folder is gone: say nothing, so no traceback lands in the notebook.
+_PIDFILE_PRELUDE = ("import os, sys, time\ntry:\n"
+                    "    open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+                    "except OSError:\n    pass\n")
 
 
 def _child(body: str, pidfile: str) -> list[str]:
@@ -808,3 +816,241 @@ tls_engine_exercise = Exercise(
         "self._finish_handshake(None), then write out and clear self._pending_writes.",
     ],
     solution=SolutionTLSProtocol, label="ch7.tls_engine_exercise")
+
+
+# ===========================================================================
+# Exercise 4 (build): the loop's child watch, a pidfd in the selector
+# ===========================================================================
+
+
+class SolutionWatchLoop(EventLoop):
+    """The learner's two methods, as ``toyloop.ch7_unix.EventLoop`` writes them."""
+
+    def _watch_child(self, pid: int, transp: Any) -> None:
+        pidfd = os.pidfd_open(pid)
+        self._child_pidfds[pidfd] = pid  # so that close() can close it
+        self._add_reader(pidfd, self._pidfd_ready, pidfd, pid, transp)
+
+    def _pidfd_ready(self, pidfd: int, pid: int, transp: Any) -> None:
+        self._remove_reader(pidfd)  # an exited child's pidfd stays readable
+        del self._child_pidfds[pidfd]
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)  # cannot block: the child has exited
+        self._child_watcher_callback(pid, os.waitstatus_to_exitcode(status), transp)
+
+
+def _open_pidfds() -> set[int]:
+    found = set()
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            if "pidfd" in os.readlink(f"/proc/self/fd/{name}"):
+                found.add(int(name))
+    return found
+
+
+def _guarded(loop_class: Any) -> Any:
+    """The learner's loop class, but a ``_watch_child`` that raises leaves no child behind.
+
+    The child is already running when ``_watch_child`` is called; if it raises (a stub
+    still raising NotImplementedError, say), nobody would reap it or close its transport.
+    """
+    class Guarded(loop_class):  # type: ignore[misc, valid-type]
+        def _watch_child(self, pid: int, transp: Any) -> None:
+            try:
+                super()._watch_child(pid, transp)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    transp._proc.kill()
+                    transp._proc.wait()
+                with contextlib.suppress(Exception):
+                    transp.close()
+                raise
+
+    Guarded.__name__ = Guarded.__qualname__ = loop_class.__name__
+    return Guarded
+
+
+def _run_children(loop_class: Any, bodies: list[str], main_for: Any,
+                  leaks: bool = True) -> Any:
+    """Run ``main_for(argvs)`` on ``loop_class``; every child is killed and reaped after."""
+    with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
+        pidfiles = [os.path.join(tmp, f"pid{n}") for n in range(len(bodies))]
+        argvs = [_child(body, pidfile) for body, pidfile in zip(bodies, pidfiles, strict=True)]
+        pidfds_before = _open_pidfds()
+        try:
+            result = run_in_loop(lambda: main_for(argvs), loop_factory=_guarded(loop_class),
+                                 clock=MonotonicClock(), max_iterations=200_000,
+                                 leaks=leaks)
+        finally:
+            left = _open_pidfds() - pidfds_before
+            for pidfile in pidfiles:
+                pid = _read_pid(pidfile)
+                if pid:
+                    _cleanup_child(pid)
+            for fd in left:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        if left:
+            raise AssertionError(
+                    "a pidfd was still open after the loop closed: close it in _pidfd_ready "
+                    "once the child has exited, and record it in self._child_pidfds "
+                    "(pidfd -> pid) while it is watched, so that close() closes the ones "
+                "whose child is still running")
+        return result
+
+
+def _callback_error(context: dict) -> AssertionError:
+    exc = context.get("exception")
+    if isinstance(exc, ChildProcessError):
+        return AssertionError(
+            "os.waitpid raised ChildProcessError in your callback: no child with that pid "
+            "was left to reap. Either this child was reaped already (a reader still "
+            "registered for its pidfd calls you again: remove it first), or the number was "
+            "not this child's pid (the pidfd, or another child's pid kept in an attribute "
+            "the next child overwrote: pass pidfd, pid and transp as the callback's "
+            "arguments)")
+    return AssertionError(
+        f"your callback raised {type(exc).__name__}: {exc}, so the exit was never reported")
+
+
+async def _wait_reported(proc: Any, what: str) -> int:
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    previous = loop.get_exception_handler()
+
+    def handler(loop: Any, context: dict) -> None:
+        errors.append(context)
+        if previous is not None:
+            previous(loop, context)
+
+    loop.set_exception_handler(handler)
+    try:
+        return await asyncio.wait_for(proc.wait(), 3)
+    except TimeoutError:
+        if errors:
+            raise _callback_error(errors[0]) from None
+        raise AssertionError(
+            f"{what}, and proc.wait() had still not returned 3 s later: your watch never "
+            "reported the exit. When the pidfd becomes readable, reap the child "
+            "(os.waitpid(pid, 0)) and call self._child_watcher_callback(pid, returncode, "
+            "transp)") from None
+
+
+def _check_code(code: Any, expected: int) -> None:
+    if code == expected:
+        return
+    if isinstance(code, int) and os.WIFEXITED(code) and expected >= 0 and code > 255 \
+            and os.WEXITSTATUS(code) == expected:
+        raise AssertionError(
+            f"proc.wait() returned {code}, the raw wait status of a child that exited with "
+            f"{expected}: turn it into a returncode with os.waitstatus_to_exitcode(status)")
+    if expected == -signal.SIGKILL:
+        raise AssertionError(
+            f"the child was killed by SIGKILL, so its returncode is -9; proc.wait() "
+            f"returned {code!r}. os.waitstatus_to_exitcode(status) gives -N for a child "
+            "killed by signal N")
+    if code == 0:
+        raise AssertionError(
+            f"proc.wait() returned 0, but the child exited with {expected}: you reported "
+            "an exit before the child exited (waitpid(pid, os.WNOHANG) answers (0, 0) while "
+            "it runs). Wait for the pidfd to become readable, then reap it")
+    raise AssertionError(f"the child exited with {expected}, but proc.wait() returned {code!r}")
+
+
+def case_exit_code(loop_class: Any) -> None:
+    """a child that exits with 3"""
+    async def main(argvs: list) -> tuple[int, dict]:
+        proc = await asyncio.create_subprocess_exec(*argvs[0])
+        code = await _wait_reported(proc, "the child exited at once")
+        await asyncio.sleep(0.05)
+        return code, dict(asyncio.get_running_loop()._child_pidfds)
+
+    code, still_watched = _run_children(loop_class, ["sys.exit(3)"], main)
+    _check_code(code, 3)
+    assert not still_watched, (
+        "after the child exited, its pidfd was still in self._child_pidfds: delete it in "
+        "_pidfd_ready (close() would otherwise close that fd number a second time)")
+
+
+def case_loop_stays_free(loop_class: Any) -> None:
+    """the loop keeps running while a child sleeps 0.8 s"""
+    async def main(argvs: list) -> tuple[int, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.05)
+                ticks += 1
+
+        proc = await asyncio.create_subprocess_exec(*argvs[0])
+        task = asyncio.ensure_future(ticker())
+        code = await _wait_reported(proc, "the child exited after 0.8 s")
+        task.cancel()
+        return code, ticks
+
+    code, ticks = _run_children(loop_class, ["time.sleep(0.8); sys.exit(4)"], main)
+    _check_code(code, 4)
+    assert ticks >= 5, (
+        f"a task ticking every 0.05 s ticked only {ticks} times while the child ran for "
+        "0.8 s: the loop was held up. Do not wait for the child; let the selector tell you")
+
+
+def case_killed(loop_class: Any) -> None:
+    """a child killed with SIGKILL"""
+    async def main(argvs: list) -> int:
+        proc = await asyncio.create_subprocess_exec(*argvs[0])
+        await asyncio.sleep(0.2)
+        proc.kill()
+        return await _wait_reported(proc, "the child was killed")
+
+    _check_code(_run_children(loop_class, ["time.sleep(30)"], main), -signal.SIGKILL)
+
+
+def case_three_children(loop_class: Any) -> None:
+    """three children at once, exiting in another order than they started"""
+    bodies = ["time.sleep(0.3); sys.exit(5)", "time.sleep(0.1); sys.exit(6)",
+              "time.sleep(0.2); sys.exit(7)"]
+
+    async def main(argvs: list) -> list:
+        procs = [await asyncio.create_subprocess_exec(*argv) for argv in argvs]
+        return list(await asyncio.gather(
+            *(_wait_reported(p, "the children exited") for p in procs)))
+
+    codes = _run_children(loop_class, bodies, main)
+    assert codes == [5, 6, 7], (
+        f"three children exited with 5, 6 and 7 (the second first); proc.wait() gave "
+        f"{codes}: each exit must reach its own transport. Hand pidfd, pid and transp to "
+        "the reader callback as arguments (add_reader(fd, callback, *args)), not through "
+        "an attribute the next child overwrites")
+
+
+def case_close_while_running(loop_class: Any) -> None:
+    """the loop closes while a child still runs: its pidfd is closed too"""
+    transports: list = []
+
+    async def main(argvs: list) -> None:
+        proc = await asyncio.create_subprocess_exec(*argvs[0])
+        transports.append(proc._transport)
+
+    try:  # the child's pidfd is *meant* to be registered when the loop closes
+        _run_children(loop_class, ["time.sleep(30)"], main, leaks=False)
+    finally:
+        for transport in transports:
+            with contextlib.suppress(Exception):
+                transport.close()  # kills the child; _run_children reaped it
+
+
+watch_exercise = Exercise(
+    "child watch",
+    cases=[case_exit_code, case_loop_stays_free, case_killed, case_three_children,
+           case_close_while_running],
+    hint=[
+        "_watch_child: pidfd = os.pidfd_open(pid); record self._child_pidfds[pidfd] = pid; "
+        "then self._add_reader(pidfd, self._pidfd_ready, pidfd, pid, transp).",
+        "_pidfd_ready: the child has exited. Stop watching (self._remove_reader(pidfd)), "
+        "forget and close the pidfd, reap with os.waitpid(pid, 0) (it returns at once now).",
+        "Then self._child_watcher_callback(pid, os.waitstatus_to_exitcode(status), transp): "
+        "it hands the returncode to the transport on the loop's thread.",
+    ],
+    solution=SolutionWatchLoop, timeout=15.0, label="ch7.watch_exercise")
