@@ -145,8 +145,15 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
         argv = _child(body, pidfile)
         at_return: list[str] = []
 
+        async def call() -> Any:
+            result = await fn(argv, timeout)
+            # In the same step as the return: the loop's child watch cannot have run.
+            pid = _read_pid(pidfile)
+            at_return.append(_pid_state_now(pid) if pid else "gone")
+            return result
+
         async def main() -> Any:
-            task = asyncio.ensure_future(fn(argv, timeout))
+            task = asyncio.ensure_future(call())
             done, _ = await asyncio.wait([task], timeout=limit)
             if not done:
                 task.cancel()
@@ -155,8 +162,6 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
                 raise AssertionError(
                     f"read_lines(argv, timeout={timeout}) was still running after "
                     f"{limit} s: {too_long}")
-            pid = _read_pid(pidfile)
-            at_return.append(_pid_state_now(pid) if pid else "gone")
             # The child's exit (its pidfd) may be seen before its pipes' EOF: give the
             # pipe transports a moment to close, so none outlives the loop.
             await asyncio.sleep(0.05)
@@ -226,8 +231,9 @@ def case_exit_status(fn: Any) -> None:
 def case_timeout_kills(fn: Any) -> None:
     """a child that prints one line, then hangs: killed at the timeout"""
     body = "print('first', flush=True); time.sleep(30)"
+    # A timeout well above a Python child's start-up time, even on a loaded machine.
     result, state, elapsed = _run_lines(
-        fn, body, 0.5, 3, "the child hangs after its first line, so only your timeout "
+        fn, body, 1.5, 5, "the child hangs after its first line, so only your timeout "
         "can end the reading. When it expires, kill the child")
     lines, code = _check_shape(result)
     assert lines == ["first"], (
@@ -241,8 +247,8 @@ def case_timeout_kills(fn: Any) -> None:
     assert code == -signal.SIGKILL, (
         f"the child was killed at the timeout, so its returncode is -9 (SIGKILL); you "
         f"returned {code!r}")
-    assert elapsed < 2.5, (
-        f"read_lines took {elapsed:.1f} s with timeout=0.5: the deadline was not kept")
+    assert elapsed < 4, (
+        f"read_lines took {elapsed:.1f} s with timeout=1.5: the deadline was not kept")
 
 
 def case_timeout_is_total(fn: Any) -> None:
@@ -250,7 +256,7 @@ def case_timeout_is_total(fn: Any) -> None:
     body = ("n = 0\nwhile True:\n    print(n, flush=True)\n    n += 1\n"
             "    time.sleep(0.1)\n")
     result, state, _ = _run_lines(
-        fn, body, 0.6, 2.5, "the child kept printing a line every 0.1 s. The timeout is "
+        fn, body, 1.2, 4, "the child kept printing a line every 0.1 s. The timeout is "
         "for the whole run, counted from the start: a timeout on each readline() never "
         "fires while lines keep coming")
     lines, code = _check_shape(result)
