@@ -16,13 +16,14 @@ STAMP  := $(VENV)/.stamp
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help venv check-python lab test test-unit test-notebooks sync notebooks screenshots \
-	lint bench conformance figures clean distclean
+	reset-mine lint bench conformance figures clean distclean
 
 help:
 	@echo "make lab          install into $(VENV) if needed, then open the notebooks in JupyterLab"
 	@echo "make test         unit tests (tests/) and notebook checks (nbval over notebooks/)"
 	@echo "make sync         pair each notebook with its .md (newer wins); rewrite code cells from toyloop/"
 	@echo "make notebooks    re-execute the notebooks in place as nbval runs them, then sync (NB=02 for one)"
+	@echo "make reset-mine   forget the loop pieces you wrote (mine/): every piece is toyloop's again"
 	@echo "make screenshots  run the browser test and copy its screenshot to docs/ (needs chromium)"
 	@echo "make lint         ruff check"
 	@echo "make bench        python -m toyloop.bench"
@@ -117,3 +118,7 @@ clean:
 
 distclean: clean
 	rm -rf .venv .venv-*
+
+# The build exercises save the learner's pieces in mine/ (git ignores it); this forgets them.
+reset-mine:
+	rm -rf mine

@@ -20,6 +20,8 @@ nbval installed, or without --nbval/--nbval-lax, this file does nothing.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,9 @@ def _nbval_on(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _nbval_on(config):
         return
+    # Notebooks are checked as a fresh learner sees them: no saved build pieces
+    # (mine/), every piece of "your loop" toyloop's.  The kernel inherits this.
+    os.environ["TOYLOOP_MINE"] = tempfile.mkdtemp(prefix="toyloop-mine-")
     opt = config.option
     # Set only the new-style dests, and only when neither spelling was given: nbval's own
     # pytest_configure raises if an old alias and its new name are both set.

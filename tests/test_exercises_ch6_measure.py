@@ -114,7 +114,7 @@ def test_notebook_committed_with_stubs_not_attempted() -> None:
     checks = [c for c in _notebook_cells() if c["cell_type"] == "code"
               and "raise NotImplementedError" in _src(c) and "_exercise.check(" in _src(c)]
     assert {_src(c).split("_exercise.check(")[0].split()[-1] for c in checks} == {
-        "profile", "growth"}
+        "profile", "growth", "call_soon", "call_at"}
     for cell in checks:
         assert "not attempted yet" in _out(cell), _src(cell)
 

@@ -14,7 +14,9 @@ notebook with its .md (the .ipynb is the newer side now).
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,6 +56,8 @@ def execute(notebook: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # A fresh learner's state: no saved build pieces (toyloop.exercises.mine).
+    os.environ["TOYLOOP_MINE"] = tempfile.mkdtemp(prefix="toyloop-mine-")
     chosen = sync.notebooks(argv)
     # First pair them, so an edit saved only in the .md is what runs.
     for notebook in chosen:

@@ -68,14 +68,15 @@ class ExplorerModel:
     """A recorded program and a position in it; every pane as text.  No widgets."""
 
     def __init__(self, program: Coroutine | Callable[[], Coroutine], *, clock: Any = None,
-                 max_iterations: int = 2000, stable_names: bool = True) -> None:
+                 max_iterations: int = 2000, stable_names: bool = True,
+                 loop_factory: Callable[..., Any] | None = None) -> None:
         self.title = _program_name(program)
         self.recorder = Recorder(stable_names=stable_names, snapshots=True,
                                  max_iterations=max_iterations)
         self.result: Any = None
         self.exception: BaseException | None = None
         try:
-            self.result = run_program(program, self.recorder, clock)
+            self.result = run_program(program, self.recorder, clock, loop_factory)
         except Exception as exc:  # show it in the header; the recording is still good
             self.exception = exc
         self.position = 0
@@ -258,9 +259,10 @@ class Explorer(ExplorerModel):
 
     def __init__(self, program: Coroutine | Callable[[], Coroutine], *, clock: Any = None,
                  max_iterations: int = 2000, stable_names: bool = True,
-                 play_interval_ms: int = 700) -> None:
+                 play_interval_ms: int = 700,
+                 loop_factory: Callable[..., Any] | None = None) -> None:
         super().__init__(program, clock=clock, max_iterations=max_iterations,
-                         stable_names=stable_names)
+                         stable_names=stable_names, loop_factory=loop_factory)
         self.play_interval_ms = play_interval_ms
         self._widget: Any = None
         self.panes: dict[str, Any] = {}

@@ -567,7 +567,7 @@ def _same(loop: Any) -> Any:
 
 
 def run_program(program: Coroutine | Callable[[], Coroutine], recorder: Recorder,
-                clock: Any = None) -> Any:
+                clock: Any = None, loop_factory: Callable[..., Any] | None = None) -> Any:
     """Run ``program`` on a fresh EventLoop with ``recorder`` attached; return its result.
 
     ``program`` is a coroutine or a function returning one.  The loop is
@@ -575,11 +575,14 @@ def run_program(program: Coroutine | Callable[[], Coroutine], recorder: Recorder
     generators and the default executor shut down), with the recorder already
     detached, so the recording holds the program and nothing else.  Works in
     a Jupyter cell too (ipykernel's loop is stepped aside, as toyloop.run does).
+    ``loop_factory`` makes the loop (default ``toyloop.EventLoop``; a learner's
+    own loop from ``toyloop.exercises`` works the same), called with ``clock=``.
     """
     from toyloop import EventLoop, VirtualClock
 
     coro = program() if callable(program) else program
-    loop = EventLoop(clock=VirtualClock() if clock is None else clock)
+    factory = EventLoop if loop_factory is None else loop_factory
+    loop = factory(clock=VirtualClock() if clock is None else clock)
     recorder.attach(loop)
     outer = events._get_running_loop()
     events._set_running_loop(None)

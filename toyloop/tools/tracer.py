@@ -209,17 +209,18 @@ def trace(loop: Any, *, stable_names: bool = True,
 
 
 def run_traced(program: Coroutine | Callable[[], Coroutine], *, clock: Any = None,
-               stable_names: bool = True, max_iterations: int | None = 10_000
-               ) -> tuple[Any, Tracer]:
+               stable_names: bool = True, max_iterations: int | None = 10_000,
+               loop_factory: Callable[..., Any] | None = None) -> tuple[Any, Tracer]:
     """Run ``program`` on a fresh toyloop EventLoop, traced; return ``(result, tracer)``.
 
     ``clock`` defaults to a new ``VirtualClock``, so sleeps are instant and the
     trace is the same on every run.  If the program raises, the exception
     propagates and the tracer is attached to it as ``exc.tracer``.
+    ``loop_factory`` runs it on another loop class (your own, say).
     """
     tracer = Tracer(stable_names=stable_names, max_iterations=max_iterations)
     try:
-        result = run_program(program, tracer, clock)
+        result = run_program(program, tracer, clock, loop_factory)
     except BaseException as exc:
         exc.tracer = tracer  # type: ignore[attr-defined]
         raise

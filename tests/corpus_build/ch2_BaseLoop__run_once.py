@@ -1,0 +1,176 @@
+# ruff: noqa: E501 - answers are learners' code, kept as they would write it
+"""Answers to the build exercise ch2.BaseLoop._run_once: learner-style wrong ones, and right ones.
+
+Each source defines ``class BaseLoop:`` holding ``_run_once``; it runs in chapter 2's
+module namespace (``heapq``, ``Handle``...), as a saved piece does.  Wrong answers
+are the mistakes chapter 2 warns about, each a small change to ``BASE``.
+"""
+
+from _common import maker
+
+PIECE = "ch2.BaseLoop._run_once"
+
+BASE = '''
+class BaseLoop:
+    def _run_once(self):
+        # Cancelled timers at the top of the heap would wake us for nothing.
+        while self._scheduled and self._scheduled[0][2].cancelled():
+            heapq.heappop(self._scheduled)[2]._scheduled = False
+            self._timer_cancelled_count -= 1
+        if self._ready or self._stopping:
+            timeout = 0
+        elif self._scheduled:
+            timeout = max(0, self._scheduled[0][0] - self.time())
+        else:
+            timeout = None
+        events = self._select(timeout)
+        self._process_events(events)
+        end = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0][0] < end:
+            timer = heapq.heappop(self._scheduled)[2]
+            timer._scheduled = False
+            self._ready.append(timer)
+        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle.cancelled():
+                handle._run()
+'''
+
+
+wrong, right = maker(BASE)
+
+
+RUN_READY = '''        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle.cancelled():
+                handle._run()
+'''
+MOVE_TIMERS = '''        end = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0][0] < end:
+            timer = heapq.heappop(self._scheduled)[2]
+            timer._scheduled = False
+            self._ready.append(timer)
+'''
+
+ANSWERS = [
+    wrong("drain_until_empty", "runs callbacks added during the iteration in the same one",
+          ["same iteration", "next one"],
+          ("for _ in range(len(self._ready)):\n            handle = self._ready.popleft()",
+           "while self._ready:\n            handle = self._ready.popleft()")),
+    wrong("timers_before_io", "moves due timers to the ready queue before the I/O callbacks",
+          ["I/O", "timers", "wrong order"],
+          ("        events = self._select(timeout)\n        self._process_events(events)\n"
+           + MOVE_TIMERS,
+           "        events = self._select(timeout)\n" + MOVE_TIMERS
+           + "        self._process_events(events)\n")),
+    wrong("never_waits", "always polls with timeout 0: a busy loop that never lets time pass",
+          ["never waits", "timeout"],
+          ("        events = self._select(timeout)", "        events = self._select(0)")),
+    wrong("waits_with_callbacks_ready", "waits for the next timer even when callbacks are ready",
+          ["callbacks were ready", "timeout is 0"],
+          ("        if self._ready or self._stopping:\n            timeout = 0\n        elif",
+           "        if False:\n            timeout = 0\n        elif")),
+    wrong("forgets_timers_in_timeout", "waits with no timeout although a timer is set",
+          ["no timeout although a timer is set"],
+          ("            timeout = max(0, self._scheduled[0][0] - self.time())",
+           "            timeout = None")),
+    wrong("all_timers_at_once", "moves every timer to the ready queue, due or not",
+          ["before it was due"],
+          ("while self._scheduled and self._scheduled[0][0] < end:", "while self._scheduled:")),
+    wrong("runs_cancelled_handles", "runs handles that were cancelled",
+          ["cancelled"],
+          ("            if not handle.cancelled():\n                handle._run()",
+           "            handle._run()")),
+    wrong("lifo_ready_queue", "takes callbacks from the wrong end of the ready queue",
+          ["order call_soon queued"],
+          ("handle = self._ready.popleft()", "handle = self._ready.pop()")),
+    wrong("timers_run_directly", "runs due timers at once instead of queueing them behind "
+          "the ready callbacks",
+          ["ready queue"],
+          ("            self._ready.append(timer)", "            timer._run()")),
+    wrong("no_process_events", "selects but never turns the events into callbacks",
+          ["I/O"],
+          ("        self._process_events(events)\n", "")),
+    wrong("ignores_stopping", "waits for a timer although stop() was called",
+          ["stop()"],
+          ("        if self._ready or self._stopping:", "        if self._ready:")),
+    wrong("copy_then_clear", "runs a copy of the ready queue, then clears it: callbacks "
+          "added meanwhile are lost",
+          ["lost"],
+          (RUN_READY, "        for handle in list(self._ready):\n"
+                      "            if not handle.cancelled():\n"
+                      "                handle._run()\n"
+                      "        self._ready.clear()\n")),
+    wrong("deadline_as_delay", "passes the timer's deadline to select instead of the time "
+          "left until it",
+          ["before it was due"],
+          ("timeout = max(0, self._scheduled[0][0] - self.time())",
+           "timeout = self._scheduled[0][0]")),
+    wrong("negative_timeout", "forgets max(0, ...): an overdue timer gives a negative timeout",
+          ["overdue", "negative"],
+          ("timeout = max(0, self._scheduled[0][0] - self.time())",
+           "timeout = self._scheduled[0][0] - self.time()")),
+    wrong("calls_callback_directly", "calls handle._callback(*handle._args) itself, so an "
+          "exception escapes the loop",
+          ["_run()", "exception handler"],
+          ("                handle._run()", "                handle._callback(*handle._args)")),
+    wrong("pops_one_timer_only", "moves only one due timer per iteration",
+          ["same iteration"],
+          ("        while self._scheduled and self._scheduled[0][0] < end:",
+           "        if self._scheduled and self._scheduled[0][0] < end:")),
+    {"name": "reference_style", "kind": "correct", "mistake": "", "expect": [],
+     "source": BASE},
+    {"name": "two_helpers", "kind": "correct", "mistake": "", "expect": [], "source": '''
+class BaseLoop:
+    def _run_once(self):
+        self._pop_cancelled()
+        timeout = self._timeout()
+        self._process_events(self._select(timeout))
+        now = self.time()
+        due = []
+        while self._scheduled and self._scheduled[0][0] <= now + self._clock_resolution:
+            due.append(heapq.heappop(self._scheduled)[2])
+        for timer in due:
+            timer._scheduled = False
+        self._ready.extend(due)
+        n = len(self._ready)
+        while n:
+            n -= 1
+            handle = self._ready.popleft()
+            if handle._cancelled:
+                continue
+            handle._run()
+
+    def _pop_cancelled(self):
+        while self._scheduled and self._scheduled[0][2]._cancelled:
+            self._timer_cancelled_count -= 1
+            heapq.heappop(self._scheduled)[2]._scheduled = False
+
+    def _timeout(self):
+        if self._ready or self._stopping:
+            return 0
+        if not self._scheduled:
+            return None
+        return min(max(0.0, self._scheduled[0][0] - self.time()), 86400)
+'''},
+    {"name": "batch_swap", "kind": "correct", "mistake": "", "expect": [], "source": '''
+class BaseLoop:
+    def _run_once(self):
+        heap = self._scheduled
+        while heap and heap[0][2].cancelled():
+            heapq.heappop(heap)
+            self._timer_cancelled_count -= 1
+        timeout = 0 if (self._ready or self._stopping) else (
+            max(0, heap[0][0] - self.time()) if heap else None)
+        self._process_events(self._select(timeout))
+        limit = self.time() + self._clock_resolution
+        while heap and heap[0][0] < limit:
+            _, _, timer = heapq.heappop(heap)
+            timer._scheduled = False
+            self._ready.append(timer)
+        batch = [self._ready.popleft() for _ in range(len(self._ready))]
+        for handle in batch:
+            if not handle.cancelled():
+                handle._run()
+'''},
+]

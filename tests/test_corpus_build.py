@@ -1,0 +1,75 @@
+"""Every build exercise against its corpus: wrong answers rejected with a message that
+names the mistake, right answers (written differently from toyloop's) accepted."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import heapq
+import importlib
+import importlib.util
+import os
+import selectors
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from toyloop.exercises.build import exercise
+from toyloop.exercises.pieces import PIECES
+
+CORPUS = Path(__file__).parent / "corpus_build"
+
+
+def _load(path: Path):
+    if str(CORPUS) not in sys.path:
+        sys.path.insert(0, str(CORPUS))  # the corpus files share _common.py
+    spec = importlib.util.spec_from_file_location(f"corpus_build_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FILES = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
+CASES = [(path, answer) for path in FILES for answer in _load(path).ANSWERS]
+
+
+def candidate_from(piece_name: str, source: str):
+    """Run ``source`` in the piece's home module namespace and return its class."""
+    p = PIECES[piece_name]
+    namespace = dict(vars(importlib.import_module(p.home.partition(":")[0])))
+    namespace["__name__"] = "corpus_answer"
+    # What a learner's notebook has imported by then.
+    namespace.update(asyncio=asyncio, concurrent=concurrent, functools=functools,
+                     socket=socket, selectors=selectors, os=os, heapq=heapq,
+                     threading=threading)
+    exec(compile(source, f"<corpus {piece_name}>", "exec"), namespace)
+    return namespace[p.shell]
+
+
+@pytest.mark.parametrize(("path", "answer"), CASES,
+                         ids=[f"{p.stem}:{a['name']}" for p, a in CASES])
+def test_answer(path: Path, answer: dict) -> None:
+    piece_name = _load(path).PIECE
+    result = exercise(piece_name).run(candidate_from(piece_name, answer["source"]))
+    if answer["kind"] == "correct":
+        assert result.passed, f"a right answer was rejected:\n{result}"
+        return
+    assert not result.passed, f"wrong answer {answer['name']} ({answer['mistake']}) passed"
+    text = str(result).lower()
+    missing = [w for w in answer["expect"] if w.lower() not in text]
+    assert not missing, f"message lacks {missing}:\n{result}"
+
+
+def test_every_piece_has_a_corpus_of_15_wrong_and_3_right() -> None:
+    counts = {}
+    for path in FILES:
+        module = _load(path)
+        kinds = [a["kind"] for a in module.ANSWERS]
+        counts[module.PIECE] = (kinds.count("wrong"), kinds.count("correct"))
+    for name in PIECES:
+        wrong, right = counts.get(name, (0, 0))
+        assert wrong >= 15 and right >= 3, f"{name}: {wrong} wrong, {right} right answers"
