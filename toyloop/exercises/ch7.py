@@ -872,6 +872,17 @@ def _guarded(loop_class: Any) -> Any:
                     transp.close()
                 raise
 
+        def close(self) -> None:
+            # close() closes every pidfd still in _child_pidfds.  An entry whose child
+            # is already reaped is a stale record (case_exit_code names that mistake):
+            # its fd was closed by the learner, and its number may belong to something
+            # else by now, so closing it again would close a stranger's fd.
+            pidfds = getattr(self, "_child_pidfds", {})
+            for pidfd, pid in list(pidfds.items()):
+                if _pid_state_now(pid) == "gone":
+                    del pidfds[pidfd]
+            super().close()
+
     Guarded.__name__ = Guarded.__qualname__ = loop_class.__name__
     return Guarded
 
