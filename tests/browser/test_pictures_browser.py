@@ -26,6 +26,7 @@ jupyterlab; skipped, saying which is missing, otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -169,9 +170,16 @@ def test_notebook_pictures_in_jupyterlab(lab: dict, path: Path) -> None:
     cells = page.locator(".jp-Notebook .jp-Cell")
     expect(cells).to_have_count(len(json.loads(path.read_text())["cells"]))
     page.wait_for_load_state("networkidle")
-    # Markdown images are <img> in rendered markdown; image outputs are <img> too.
+    # Markdown images are <img> in rendered markdown; image outputs are <img> too.  Cells
+    # render after the network is idle (markdown is rendered asynchronously): wait until
+    # every picture the notebook holds has its <img>, or 60 s, then judge each.
+    expected = want["markdown_images"] + want["image_outputs"]
+    with contextlib.suppress(Exception):  # the assertion below says what was missing
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-Notebook img').length >= n",
+            arg=expected, timeout=60_000)
     shown = _check_images(page, ".jp-Notebook", stem, "lab")
-    assert shown >= want["markdown_images"] + want["image_outputs"], (
+    assert shown >= expected, (
         f"{stem}: {shown} images drawn, the notebook holds {want['markdown_images']} in "
         f"markdown and {want['image_outputs']} image outputs")
     # A Mermaid diagram that failed to parse shows an error box instead of an SVG.
