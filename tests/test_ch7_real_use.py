@@ -19,10 +19,11 @@ import asyncio
 import ssl
 
 import pytest
+from differential.ch7_common import tls_contexts
 
 import toyloop
 
-trustme = pytest.importorskip("trustme")
+pytest.importorskip("trustme")
 aiohttp = pytest.importorskip("aiohttp")
 from aiohttp import web  # noqa: E402 - after the importorskip
 
@@ -31,12 +32,7 @@ HOST = "127.0.0.1"
 
 @pytest.fixture(scope="module")
 def contexts():
-    ca = trustme.CA()
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost", HOST).configure_cert(server_ctx)
-    client_ctx = ssl.create_default_context()
-    ca.configure_trust(client_ctx)
-    return server_ctx, client_ctx
+    return tls_contexts("localhost", HOST)
 
 
 def run_on(kind: str, main, timeout: float = 20.0):

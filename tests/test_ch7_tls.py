@@ -12,22 +12,17 @@ import asyncio
 import ssl
 
 import pytest
-from differential.ch7_common import both
+from differential.ch7_common import both, tls_contexts
 
 from toyloop.ch7_tls import MiniTLSProtocol
 
-trustme = pytest.importorskip("trustme")
+pytest.importorskip("trustme")
 HOST = "127.0.0.1"
 
 
 @pytest.fixture(scope="module")
 def contexts():
-    ca = trustme.CA()
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost").configure_cert(server_ctx)
-    client_ctx = ssl.create_default_context()
-    ca.configure_trust(client_ctx)
-    return server_ctx, client_ctx
+    return tls_contexts("localhost")
 
 
 class _App(asyncio.Protocol):

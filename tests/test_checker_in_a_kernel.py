@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from current_env_kernel import current_env_kernel_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,21 +70,6 @@ CELLS = [
 ]
 
 
-def _kernel_manager():
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import KernelManager
-
-    class CurrentEnv(KernelSpecManager):
-        """A kernel of the Python running the tests, whatever kernelspecs exist."""
-
-        def get_kernel_spec(self, kernel_name):
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                    "{connection_file}"],
-                              display_name="current env", language="python")
-
-    return KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv())
-
-
 def _text(cell) -> str:
     parts = []
     for out in cell.get("outputs", []):
@@ -107,7 +92,7 @@ def test_blocking_leak_and_swallowed_timeout_are_named_in_a_kernel(tmp_path, mon
     nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent(c).strip()) for c in CELLS]
     path = tmp_path / "checker_demo.ipynb"
     nbformat.write(nb, path)
-    client = nbclient.NotebookClient(nb, km=_kernel_manager(), timeout=60,
+    client = nbclient.NotebookClient(nb, km=current_env_kernel_manager(), timeout=60,
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     blocking, leak, swallowed, alive = (_text(c) for c in nb.cells)

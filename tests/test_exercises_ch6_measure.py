@@ -86,9 +86,16 @@ def test_stubs_are_not_attempted() -> None:
 def test_planted_method_dominates_own_time(loop, workload, size, slow) -> None:
     """The margin the profiling cases rely on: the planted method has at least three
     times the own time of any other function."""
-    rows = ch6_measure._profile_rows(ch6_measure.workload_run(loop, workload, size))
-    runner_up = max(row[2] for name, row in rows.items() if name != slow)
-    assert rows[slow][2] > 3 * runner_up, sorted((-r[2], n) for n, r in rows.items())[:4]
+    # Like the checker, allow a busy machine to spoil a profile: one of ATTEMPTS must
+    # show the margin (a page fault or a migration once charged 15 ms to another frame).
+    seen = []
+    for _ in range(ch6_measure.ATTEMPTS):
+        rows = ch6_measure._profile_rows(ch6_measure.workload_run(loop, workload, size))
+        runner_up = max(row[2] for name, row in rows.items() if name != slow)
+        if rows[slow][2] > 3 * runner_up:
+            return
+        seen.append(sorted((-r[2], n) for n, r in rows.items())[:4])
+    raise AssertionError(f"{slow} never had 3x the own time of the runner-up: {seen}")
 
 
 def test_planted_loops_still_compute_the_right_answers() -> None:

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import ast
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from current_env_kernel import current_env_kernel_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -42,6 +42,7 @@ LEAK_CHECKED = [
     "04_threads_and_processes.ipynb",
     "05_plugging_into_asyncio.ipynb",
     "06_performance.ipynb",
+    "07_tls_subprocesses_unix.ipynb",
 ]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -416,21 +417,6 @@ print("hygiene: ok")
 GRACE = 5.0  # seconds for worker threads to exit after their pool was shut down
 
 
-def _current_env_kernel_manager():
-    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-    from jupyter_client.manager import KernelManager
-
-    class CurrentEnv(KernelSpecManager):
-        """A kernel of the Python running the tests, whatever kernelspecs exist."""
-
-        def get_kernel_spec(self, kernel_name):
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                    "{connection_file}"],
-                              display_name="current env", language="python")
-
-    return KernelManager(kernel_name="current-env", kernel_spec_manager=CurrentEnv())
-
-
 def run_with_probes(notebook: Path, timeout: float = 120, grace: float = GRACE) -> object:
     """Execute ``notebook`` between the two probes; return the executed notebook."""
     nbformat = pytest.importorskip("nbformat")
@@ -441,7 +427,7 @@ def run_with_probes(notebook: Path, timeout: float = 120, grace: float = GRACE) 
     nb.cells = [first] + [c for c in nb.cells
                           if "skip-execution" not in c.get("metadata", {}).get("tags", [])] \
         + [last]
-    client = nbclient.NotebookClient(nb, km=_current_env_kernel_manager(), timeout=timeout,
+    client = nbclient.NotebookClient(nb, km=current_env_kernel_manager(), timeout=timeout,
                                      resources={"metadata": {"path": str(notebook.parent)}})
     client.execute()  # raises CellExecutionError if a probe assertion fails
     return nb

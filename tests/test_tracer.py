@@ -90,6 +90,24 @@ def _asyncio_iterations():
     return iterations
 
 
+class _KeepNameAsyncio(asyncio.Task):
+    """A task that ignores ``set_name(None)``: from 3.13 on, ``create_task`` calls
+    ``task.set_name(name)`` after a custom factory even when ``name`` is None (both loops
+    do), which would rename the factory's "C" to "None"."""
+
+    def set_name(self, value):
+        if value is not None:
+            super().set_name(value)
+
+
+class _KeepNameToyloop(toyloop.Task):
+    __doc__ = _KeepNameAsyncio.__doc__
+
+    def set_name(self, value):
+        if value is not None:
+            super().set_name(value)
+
+
 def _name_c(main_factory):
     """Run the scenario as a task named main, and name the task gather() makes C.
 
@@ -104,8 +122,9 @@ def _name_c(main_factory):
             if getattr(coro, "__qualname__", "").endswith("worker_c"):
                 kwargs["name"] = "C"
             if factory is None:
-                return asyncio.Task(coro, loop=loop, **kwargs) if isinstance(
-                    loop, asyncio.BaseEventLoop) else toyloop.Task(coro, loop=loop, **kwargs)
+                task_class = _KeepNameAsyncio if isinstance(
+                    loop, asyncio.BaseEventLoop) else _KeepNameToyloop
+                return task_class(coro, loop=loop, **kwargs)
             return factory(loop, coro, **kwargs)
 
         loop.set_task_factory(named)

@@ -148,16 +148,26 @@ class EventLoop(AsyncgenMixin, TaskFactoryMixin, DatagramMixin, SendfileMixin, S
         if server_hostname is not None:
             raise ValueError("server_hostname is only meaningful with ssl")
         _check_no_ssl_timeouts(ssl_handshake_timeout, ssl_shutdown_timeout)
+        sock = await self._client_socket(host, port, sock, family, proto, flags, local_addr,
+                                         all_errors)
+        return await self._create_connection_transport(sock, protocol_factory)
+
+    async def _client_socket(self, host: Any, port: Any, sock: socket.socket | None,
+                             family: int, proto: int, flags: int, local_addr: Any,
+                             all_errors: bool) -> socket.socket:
+        """The connected stream socket a client starts from: ``sock`` as given, or the
+        first address of ``host``/``port`` that connects (asyncio's checks and wording;
+        chapter 7's TLS ``create_connection`` starts from it too)."""
         if host is not None or port is not None:
             if sock is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
-            sock = await self._connect_first(host, port, family, proto, flags, local_addr,
+            return await self._connect_first(host, port, family, proto, flags, local_addr,
                                              all_errors)
         elif sock is None:
             raise ValueError("host and port was not specified and no sock specified")
         elif sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
-        return await self._create_connection_transport(sock, protocol_factory)
+        return sock
 
     async def _connect_first(self, host: Any, port: Any, family: int, proto: int, flags: int,
                              local_addr: Any, all_errors: bool) -> socket.socket:

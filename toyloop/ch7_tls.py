@@ -178,15 +178,8 @@ class TLSLoop(_Ch5EventLoop):
                 protocol_factory, host, port, family=family, proto=proto, flags=flags,
                 sock=sock, local_addr=local_addr, happy_eyeballs_delay=happy_eyeballs_delay,
                 interleave=interleave, all_errors=all_errors)
-        if host is not None or port is not None:
-            if sock is not None:
-                raise ValueError("host/port and sock can not be specified at the same time")
-            sock = await self._connect_first(host, port, family, proto, flags, local_addr,
-                                             all_errors)
-        elif sock is None:
-            raise ValueError("host and port was not specified and no sock specified")
-        elif sock.type != socket.SOCK_STREAM:
-            raise ValueError(f"A Stream Socket was expected, got {sock!r}")
+        sock = await self._client_socket(host, port, sock, family, proto, flags, local_addr,
+                                         all_errors)
         return await self._create_connection_transport(
             sock, protocol_factory, ssl, server_hostname,
             ssl_handshake_timeout=ssl_handshake_timeout,

@@ -88,7 +88,7 @@ from .ch2_futures import Task, logger
 from .ch3_selectors import _check_nonblocking
 from .ch5_transports import Server
 from .ch7_tls import TLSLoop, _check_ssl_socket, _check_ssl_timeouts, _TLSCapableSocketTransport
-from .extras.sendfile import _check_sendfile_params
+from .extras.sendfile import _check_sendfile_params, _sendfile_mode
 
 _PY312 = sys.version_info >= (3, 12)
 _PY313 = sys.version_info >= (3, 13)
@@ -302,19 +302,8 @@ class EventLoop(TLSLoop):
         except BaseException:
             sock.close()
             raise
+        # Chapter 5's DatagramMixin makes the transport, as for a UDP socket.
         return await self._datagram_transport(protocol_factory, sock, remote_addr or None)
-
-    async def _datagram_transport(self, protocol_factory: Any, sock: socket.socket,
-                                  r_addr: Any) -> tuple[Any, Any]:
-        protocol = protocol_factory()
-        waiter = self.create_future()
-        transport = self._make_datagram_transport(sock, protocol, r_addr, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
 
     # ================================================================
     # Pipes: transports on plain file descriptors
@@ -406,11 +395,7 @@ class EventLoop(TLSLoop):
     async def sendfile(self, transport: Any, file: Any, offset: int = 0,
                        count: int | None = None, *, fallback: bool = True) -> int:
         """Send a file through a transport: natively when it can, else block by block."""
-        if transport.is_closing():
-            raise RuntimeError("Transport is closing")
-        mode = getattr(transport, "_sendfile_compatible", _SendfileMode.UNSUPPORTED)
-        if mode is _SendfileMode.UNSUPPORTED:
-            raise RuntimeError(f"sendfile is not supported for transport {transport!r}")
+        mode = _sendfile_mode(transport)
         if mode is _SendfileMode.TRY_NATIVE:
             try:
                 return await self._sendfile_native(transport, file, offset, count)

@@ -21,16 +21,8 @@ server gets 45 s to come up, every page wait has a timeout, and JupyterLab
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -41,164 +33,29 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "02_futures_and_tasks.ipynb"
 # Then, in the same JupyterLab, chapter 3's live mode: an echo server under a LiveMonitor.
 LIVE_NOTEBOOK = ROOT / "notebooks" / "03_selectors_sockets_timers.ipynb"
-# Cells that must not run top to bottom in a browser (Run All stops at the first error).
-SKIP_TAGS = {"raises-exception", "skip-execution", "nbval-skip"}
 # Build output, never the tracked tree: `make screenshots` copies it over docs/explorer.png.
 SCREENSHOT_DIR = Path(os.environ.get("TOYLOOP_SCREENSHOT_DIR") or ROOT / "build" / "screenshots")
 SCREENSHOT = SCREENSHOT_DIR / "explorer.png"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER_START_TIMEOUT = 45.0   # seconds
-PAGE_TIMEOUT_MS = 30_000
+PAGE_TIMEOUT_MS = 30_000  # each page wait (conftest.py's rig uses the same)
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
 
 
-def _chromium() -> str:
-    path = os.environ.get("TOYLOOP_CHROMIUM") or "/usr/bin/chromium"
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.skip(f"no chromium at {path}: run `apt-get install chromium` "
-                    "(or set TOYLOOP_CHROMIUM to a chromium binary) to enable this test")
-    return path
-
-
-def _playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed: run `pip install playwright` "
-                    "(or `pip install -e .[browser]`) to enable this test")
-    return sync_playwright
-
-
-def _copy_notebook(source: Path, target: Path) -> None:
-    """Copy without outputs and without cells tagged to fail or to be skipped."""
-    nb = json.loads(source.read_text())
-    cells = []
-    for cell in nb["cells"]:
-        if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        cells.append(cell)
-    nb["cells"] = cells
-    nb.get("metadata", {}).pop("widgets", None)
-    target.write_text(json.dumps(nb))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _prepare(tmp: Path) -> dict[str, str]:
-    """A private Jupyter setup in ``tmp``: a kernel on this Python, no user config."""
-    kernel_dir = tmp / "jupyter-data" / "kernels" / "python3"
-    kernel_dir.mkdir(parents=True)
-    (kernel_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)",
-        "language": "python",
-        "env": {"PYTHONPATH": str(ROOT)},
-    }))
-    settings = tmp / "lab-settings"
-    apputils = settings / "@jupyterlab" / "apputils-extension"
-    apputils.mkdir(parents=True)
-    # No news pop-up, no update checks: nothing leaves loopback.
-    (apputils / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    env = dict(os.environ)
-    env.update({
-        "JUPYTER_PATH": str(tmp / "jupyter-data"),
-        "JUPYTER_DATA_DIR": str(tmp / "jupyter-data"),
-        "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
-        "JUPYTER_PREFER_ENV_PATH": "0",
-        "PYTHONPATH": str(ROOT),
-    })
-    return env
-
-
-def _wait_for_server(proc: subprocess.Popen, port: int, token: str) -> None:
-    url = f"http://127.0.0.1:{port}/api/status?token={token}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)  # polling a server we started; bounded by the deadline
-    raise TimeoutError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Terminate JupyterLab's process group (it started kernels), then kill it."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(timeout=5)
-
-
-def test_explorer_in_jupyterlab(tmp_path: Path) -> None:
-    chromium = _chromium()
-    sync_playwright = _playwright()
-    if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None:
-        pytest.skip("jupyterlab is not installed in this Python: pip install -e .[lab]")
-
+def test_explorer_in_jupyterlab(tmp_path: Path, lab_in_chromium, runnable_copy) -> None:
     work = tmp_path / "nb"
     work.mkdir()
-    _copy_notebook(NOTEBOOK, work / "explorer.ipynb")
-    _copy_notebook(LIVE_NOTEBOOK, work / "live.ipynb")
-    env = _prepare(tmp_path)
-    port, token = _free_port(), uuid.uuid4().hex
-    log = open(tmp_path / "jupyterlab.log", "wb")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root",
-         f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
-    try:
-        _wait_for_server(proc, port, token)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
-                                        headless=True, timeout=PAGE_TIMEOUT_MS)
-            try:
-                page = browser.new_page(viewport={"width": 1500, "height": 1400})
-                page.set_default_timeout(PAGE_TIMEOUT_MS)
-                try:
-                    _drive(page, port, token)
-                    _drive_live(page, port, token)
-                except Exception:
-                    page.screenshot(path=str(tmp_path / "failure.png"))
-                    sys.stderr.write(f"screenshot of the failure: {tmp_path / 'failure.png'}\n")
-                    raise
-            finally:
-                browser.close()
-    except Exception:
-        log.flush()
-        sys.stderr.write((tmp_path / "jupyterlab.log").read_text(errors="replace")[-3000:])
-        raise
-    finally:
-        _stop(proc)
-        log.close()
+    runnable_copy(NOTEBOOK, work / "explorer.ipynb")
+    runnable_copy(LIVE_NOTEBOOK, work / "live.ipynb")
+    with lab_in_chromium(work, tmp_path) as lab:
+        page = lab.browser.new_page(viewport={"width": 1500, "height": 1400})
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        try:
+            _drive(page, lab.port, lab.token)
+            _drive_live(page, lab.port, lab.token)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            sys.stderr.write(f"screenshot of the failure: {tmp_path / 'failure.png'}\n")
+            raise
 
 
 def _open_and_run_all(page, port: int, token: str, name: str) -> None:

@@ -26,16 +26,11 @@ jupyterlab; skipped, saying which is missing, otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,12 +49,8 @@ README_SHOTS = {
     "03_selectors_sockets_timers-lab-monitor.png": "picture-live-monitor.png",
     "02_futures_and_tasks-export-explorer-static.png": "picture-explorer-static.png",
 }
-SKIP_TAGS = {"raises-exception", "skip-execution", "nbval-skip"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER_START_TIMEOUT = 45.0  # seconds
-PAGE_TIMEOUT_MS = 30_000
+PAGE_TIMEOUT_MS = 30_000    # each page wait (conftest.py's rig uses the same)
 RUN_TIMEOUT_MS = 120_000     # Run All of a notebook with a widget (chapter 3: ~20 s)
 
 pytestmark = [pytest.mark.browser]
@@ -100,97 +91,8 @@ def _inventory(path: Path) -> dict:
 
 
 # ---------------------------------------------------------------------------
-# Skips, JupyterLab server (same setup as test_explorer_browser.py)
+# JupyterLab and chromium: the rig in conftest.py, shared with test_explorer_browser.py
 # ---------------------------------------------------------------------------
-
-
-def _chromium() -> str:
-    path = os.environ.get("TOYLOOP_CHROMIUM") or "/usr/bin/chromium"
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.skip(f"no chromium at {path}: run `apt-get install chromium` "
-                    "(or set TOYLOOP_CHROMIUM to a chromium binary) to enable this test")
-    return path
-
-
-def _sync_playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed: run `pip install playwright` "
-                    "(or `pip install -e .[browser]`) to enable this test")
-    return sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _jupyter_env(tmp: Path) -> dict[str, str]:
-    """A private Jupyter setup: a kernel on this Python, no user config, every cell drawn."""
-    kernel_dir = tmp / "jupyter-data" / "kernels" / "python3"
-    kernel_dir.mkdir(parents=True)
-    (kernel_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)", "language": "python",
-        "env": {"PYTHONPATH": str(ROOT)},
-    }))
-    settings = tmp / "lab-settings"
-    apputils = settings / "@jupyterlab" / "apputils-extension"
-    apputils.mkdir(parents=True)
-    (apputils / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    # JupyterLab 4 draws only the cells near the viewport by default; draw them all so
-    # every image and output exists in the page.
-    notebook = settings / "@jupyterlab" / "notebook-extension"
-    notebook.mkdir(parents=True)
-    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    env = dict(os.environ)
-    env.update({
-        "JUPYTER_PATH": str(tmp / "jupyter-data"),
-        "JUPYTER_DATA_DIR": str(tmp / "jupyter-data"),
-        "JUPYTER_CONFIG_DIR": str(tmp / "jupyter-config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "jupyter-runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "lab-workspaces"),
-        "JUPYTER_PREFER_ENV_PATH": "0",
-        "PYTHONPATH": str(ROOT),
-    })
-    return env
-
-
-def _wait_for_server(proc: subprocess.Popen, port: int, token: str) -> None:
-    url = f"http://127.0.0.1:{port}/api/status?token={token}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)  # polling a server we started; bounded by the deadline
-    raise TimeoutError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Terminate JupyterLab's process group (it started kernels), then kill it."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=5)
 
 
 def _copy_for_lab(work: Path) -> None:
@@ -201,66 +103,24 @@ def _copy_for_lab(work: Path) -> None:
         shutil.copytree(FIGURES, work / "figures")
 
 
-def _copy_to_run(source: Path, target: Path) -> None:
-    """A copy without outputs and without cells tagged to fail or to be skipped."""
-    nb = json.loads(source.read_text())
-    cells = []
-    for cell in nb["cells"]:
-        if SKIP_TAGS & set(cell.get("metadata", {}).get("tags", [])):
-            continue
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], None
-        cells.append(cell)
-    nb["cells"] = cells
-    nb.get("metadata", {}).pop("widgets", None)
-    target.write_text(json.dumps(nb))
-
-
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[dict]:
-    """A JupyterLab on 127.0.0.1 serving copies of the notebooks, and a chromium page."""
-    chromium = _chromium()
-    sync_playwright = _sync_playwright()
-    if shutil.which("jupyter-lab", path=str(Path(sys.executable).parent)) is None:
-        pytest.skip("jupyterlab is not installed in this Python: pip install -e .[lab]")
+def lab(tmp_path_factory, lab_in_chromium, runnable_copy) -> Iterator[dict]:
+    """A JupyterLab on 127.0.0.1 serving copies of the notebooks, and a chromium page
+    (``copy_to_run`` copies a notebook into its folder for Run All)."""
     tmp = tmp_path_factory.mktemp("lab")
     work = tmp / "nb"
     work.mkdir()
     _copy_for_lab(work)
-    port, token = _free_port(), uuid.uuid4().hex
-    log_path = tmp / "jupyterlab.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", "--allow-root",
-         f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=_jupyter_env(tmp), stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        _wait_for_server(proc, port, token)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS,
-                                        headless=True, timeout=PAGE_TIMEOUT_MS)
-            try:
-                context = browser.new_context(viewport={"width": 1400, "height": 1100})
-                # Loopback and local files only: nbconvert's page asks CDNs for require.js
-                # and MathJax, and a blocking <script> that waits on the network would
-                # hold the page (and break the rule that nothing leaves loopback).
-                context.route("**/*", _loopback_only)
-                page = context.new_page()
-                page.set_default_timeout(PAGE_TIMEOUT_MS)
-                yield {"page": page, "port": port, "token": token, "work": work,
-                       "tmp": tmp, "browser": browser}
-            finally:
-                browser.close()
-    except Exception:
-        log.flush()
-        sys.stderr.write(log_path.read_text(errors="replace")[-3000:])
-        raise
-    finally:
-        _stop(proc)
-        log.close()
+    with lab_in_chromium(work, tmp, draw_all_cells=True) as server:
+        context = server.browser.new_context(viewport={"width": 1400, "height": 1100})
+        # Loopback and local files only: nbconvert's page asks CDNs for require.js
+        # and MathJax, and a blocking <script> that waits on the network would
+        # hold the page (and break the rule that nothing leaves loopback).
+        context.route("**/*", _loopback_only)
+        page = context.new_page()
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        yield {"page": page, "port": server.port, "token": server.token, "work": work,
+               "tmp": tmp, "browser": server.browser, "copy_to_run": runnable_copy}
 
 
 def _loopback_only(route) -> None:
@@ -310,9 +170,16 @@ def test_notebook_pictures_in_jupyterlab(lab: dict, path: Path) -> None:
     cells = page.locator(".jp-Notebook .jp-Cell")
     expect(cells).to_have_count(len(json.loads(path.read_text())["cells"]))
     page.wait_for_load_state("networkidle")
-    # Markdown images are <img> in rendered markdown; image outputs are <img> too.
+    # Markdown images are <img> in rendered markdown; image outputs are <img> too.  Cells
+    # render after the network is idle (markdown is rendered asynchronously): wait until
+    # every picture the notebook holds has its <img>, or 60 s, then judge each.
+    expected = want["markdown_images"] + want["image_outputs"]
+    with contextlib.suppress(Exception):  # the assertion below says what was missing
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-Notebook img').length >= n",
+            arg=expected, timeout=60_000)
     shown = _check_images(page, ".jp-Notebook", stem, "lab")
-    assert shown >= want["markdown_images"] + want["image_outputs"], (
+    assert shown >= expected, (
         f"{stem}: {shown} images drawn, the notebook holds {want['markdown_images']} in "
         f"markdown and {want['image_outputs']} image outputs")
     # A Mermaid diagram that failed to parse shows an error box instead of an SVG.
@@ -337,7 +204,7 @@ def _run_and_check_widgets(lab: dict, path: Path, widgets: set[str]) -> None:
 
     page, stem = lab["page"], path.stem
     name = f"run-{path.name}"
-    _copy_to_run(path, lab["work"] / name)
+    lab["copy_to_run"](path, lab["work"] / name)
     _open(lab, name, f"{stem}-run")
     page.locator(".jp-StatusBar-TextItem", has_text="| Idle").first.wait_for(state="visible")
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()

@@ -7,11 +7,16 @@ test can also pin down what asyncio did (an empty result would otherwise pass).
 
 ``outcome(awaitable)`` turns "it raised" into data, ``(type name, message)``,
 so bad-input scenarios compare exception types and wording across loops.
+
+``tls_contexts(*names)`` makes the TLS suites' certificates at test time with
+trustme: a fresh CA, a server context whose certificate covers ``names``, and a
+client context that trusts that CA.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import Any
 
 import toyloop
@@ -52,3 +57,17 @@ def outcome_sync(call: Any, *args: Any, **kwargs: Any) -> tuple[str, Any]:
 
 def running_loop_is_toyloop() -> bool:
     return isinstance(asyncio.get_running_loop(), toyloop.EventLoop)
+
+
+def tls_contexts(*names: str) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """``(server_ctx, client_ctx)``: a certificate for ``names`` from a fresh test CA,
+    and a client that trusts that CA (and nothing else).  Needs trustme: call it
+    from a fixture in a module that did ``pytest.importorskip("trustme")``."""
+    import trustme  # only the TLS suites need it
+
+    ca = trustme.CA()
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(server_ctx)
+    client_ctx = ssl.create_default_context()
+    ca.configure_trust(client_ctx)
+    return server_ctx, client_ctx

@@ -39,13 +39,13 @@ import gc
 import inspect
 import pprint
 import re
-import selectors
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import toyloop
+from toyloop.scenarios import VirtualSelector
 
 ASYNCIO_HELPERS = SimpleNamespace(
     name="asyncio",
@@ -87,29 +87,17 @@ TOYLOOP_VARIANTS = tuple(
 )
 
 
-class _VirtualSelector(selectors.DefaultSelector):
-    """Never really waits for a timer: polls, then moves the loop's virtual time on."""
-
-    loop: VirtualAsyncioLoop
-
-    def select(self, timeout: float | None = None) -> list:
-        if timeout is None:
-            return super().select(None)
-        events = super().select(0)
-        if not events and timeout > 0:
-            self.loop.virtual_now += timeout
-        return events
-
-
 class VirtualAsyncioLoop(asyncio.SelectorEventLoop):
     """asyncio's own loop with a virtual clock (as CPython's test ``TestLoop`` does).
 
     Only ``time()`` and the wait change; ``_run_once`` and every callback are
-    asyncio's, so the order of events is asyncio's order.
+    asyncio's, so the order of events is asyncio's order.  Unlike the package's
+    ``toyloop.scenarios.ReferenceLoop`` it keeps asyncio's C Future and Task; the
+    virtual-time selector is the package's.
     """
 
     def __init__(self) -> None:
-        selector = _VirtualSelector()
+        selector = VirtualSelector()
         selector.loop = self
         self.virtual_now = 0.0
         super().__init__(selector)

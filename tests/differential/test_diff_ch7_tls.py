@@ -11,20 +11,15 @@ import socket
 import ssl
 
 import pytest
-from differential.ch7_common import both, outcome
+from differential.ch7_common import both, outcome, tls_contexts
 
-trustme = pytest.importorskip("trustme")
+pytest.importorskip("trustme")
 HOST = "127.0.0.1"
 
 
 @pytest.fixture(scope="module")
 def contexts():
-    ca = trustme.CA()
-    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost").configure_cert(server_ctx)
-    client_ctx = ssl.create_default_context()
-    ca.configure_trust(client_ctx)
-    return server_ctx, client_ctx
+    return tls_contexts("localhost")
 
 
 async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -213,11 +213,15 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
                 "part is the function with the most own time (tottime)")
     most_calls = max(row[1] for row in rows.values())
     most_primitive = max(row[0] for row in rows.values())
-    if rows[name][1] == most_calls or rows[name][0] == most_primitive:  # ties count
+    # Ties count, and so do near-ties: the checker's own profile is a second run, whose
+    # per-iteration calls can differ by a few (a timer that fell due a little later).
+    top_share = 100 * rows[top_own][2] / total
+    if rows[name][1] >= most_calls - 5 or rows[name][0] >= most_primitive - 5:
         return (f"{name!r} is the function called most often, but each call is cheap: it "
-                f"has {share:.0f}% of the own time. Rank by own time (tottime), not by calls")
+                f"has {share:.0f}% of the own time; another function has {top_share:.0f}%. "
+                "Rank by own time (tottime), not by calls")
     return (f"{name!r} has {share:.0f}% of the own time in this loop; another function has "
-            f"{100 * rows[top_own][2] / total:.0f}%. Rank every function by own time "
+            f"{top_share:.0f}%. Rank every function by own time "
             "(tottime) and name the first")
 
 

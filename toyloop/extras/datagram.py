@@ -57,6 +57,12 @@ class DatagramMixin:
         else:
             sock, r_addr = await self._datagram_socket(local_addr, remote_addr, family, proto,
                                                        flags, reuse_port, allow_broadcast)
+        return await self._datagram_transport(protocol_factory, sock, r_addr)
+
+    async def _datagram_transport(self, protocol_factory: Any, sock: socket.socket,
+                                  r_addr: Any) -> tuple[Any, Any]:
+        """The endpoint on a ready socket, once connection_made ran (chapter 7's
+        AF_UNIX endpoints end here too)."""
         protocol = protocol_factory()
         waiter = self.create_future()
         transport = self._make_datagram_transport(sock, protocol, r_addr, waiter)

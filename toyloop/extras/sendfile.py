@@ -65,11 +65,7 @@ class SendfileMixin:
     async def sendfile(self, transport: Any, file: Any, offset: int = 0,
                        count: int | None = None, *, fallback: bool = True) -> int:
         """Send a file through a transport, pausing whenever its buffer is full."""
-        if transport.is_closing():
-            raise RuntimeError("Transport is closing")
-        mode = getattr(transport, "_sendfile_compatible", _SendfileMode.UNSUPPORTED)
-        if mode is _SendfileMode.UNSUPPORTED:
-            raise RuntimeError(f"sendfile is not supported for transport {transport!r}")
+        _sendfile_mode(transport)  # raises when the transport cannot send a file
         if not fallback:
             raise RuntimeError(f"fallback is disabled and native sendfile is not supported "
                                f"for transport {transport!r}")
@@ -94,6 +90,16 @@ class SendfileMixin:
             await waiter
         finally:
             transport._reset_empty_waiter()
+
+
+def _sendfile_mode(transport: Any) -> _SendfileMode:
+    """How ``transport`` can send a file (asyncio's checks and wording when it cannot)."""
+    if transport.is_closing():
+        raise RuntimeError("Transport is closing")
+    mode = getattr(transport, "_sendfile_compatible", _SendfileMode.UNSUPPORTED)
+    if mode is _SendfileMode.UNSUPPORTED:
+        raise RuntimeError(f"sendfile is not supported for transport {transport!r}")
+    return mode
 
 
 def _check_sendfile_params(sock: socket.socket, file: Any, offset: Any, count: Any) -> None:

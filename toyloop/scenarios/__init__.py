@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SCENARIOS", "Scenario", "ScenarioStuck", "compare", "expected", "record", "scenario"]
+__all__ = ["SCENARIOS", "Scenario", "ScenarioStuck", "VirtualSelector", "compare", "expected",
+           "record", "scenario"]
 
 
 @dataclass(frozen=True)
@@ -223,10 +224,14 @@ def record(sc: Scenario | str, loop: Any, *, guard: bool = False) -> list:
     return log
 
 
-class _VirtualSelector(selectors.DefaultSelector):
-    """Never really waits for a timer: polls, then moves the loop's virtual time on."""
+class VirtualSelector(selectors.DefaultSelector):
+    """Never really waits for a timer: polls, then moves the loop's virtual time on.
 
-    loop: ReferenceLoop
+    ``loop`` is any loop whose ``time()`` returns its ``virtual_now`` (ReferenceLoop
+    here; tests/differential/harness.py gives asyncio's plain loop one too).
+    """
+
+    loop: Any
 
     def select(self, timeout: float | None = None) -> list:
         if timeout is None:
@@ -252,7 +257,7 @@ class ReferenceLoop(asyncio.SelectorEventLoop):
         self.virtual_now = 0.0
         selector = None
         if virtual:
-            selector = _VirtualSelector()
+            selector = VirtualSelector()
             selector.loop = self
         super().__init__(selector)
 
