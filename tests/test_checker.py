@@ -377,3 +377,30 @@ def test_leftover_tasks_can_ask_for_their_loop_while_unwinding():
 
     assert run_in_loop(main) == "done"
     assert len(cleaned) == 1 and cleaned[0] is loops[0]
+
+
+def test_a_leftover_task_that_spins_when_cancelled_fails_the_case() -> None:
+    """The case itself returns at once; the task it leaves behind would swallow the
+    cleanup's cancel with a bare except and spin.  The case fails (today the leak check
+    names the pending task first; were it exempt, the cleanup's CaseTimeout now reaches
+    the report instead of being ignored)."""
+    async def leaves_a_spinner():
+        async def spinner():
+            while True:
+                try:
+                    await asyncio.sleep(3600)
+                except BaseException:  # the learner's bare except
+                    while True:
+                        pass
+
+        asyncio.get_running_loop().create_task(spinner())
+        await asyncio.sleep(0)
+        return "done"
+
+    def case(candidate):
+        """the answer finishes"""
+        assert checker.run_in_loop(candidate) == "done"
+
+    exercise = checker.Exercise("leftover spinner", cases=[case], timeout=1.0)
+    result = exercise.run(leaves_a_spinner)
+    assert result.status != checker.CORRECT, str(result)
