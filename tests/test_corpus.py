@@ -70,13 +70,7 @@ CASES = [(exercise, answer) for exercise in EXERCISES for answer in load(exercis
 
 # Wrong answers the checkers do not yet reject with the named mistake: each says why.
 # They are marked xfail without running, so `make test` stays green while the gap is open.
-KNOWN_GAPS = {
-    ("lines_exercise", "sighup"):
-        "in the full 3.11 suite (not alone, not in test_corpus.py alone) the hung-up child "
-        "outlives its SIGHUP, the case runs out of time, and a late interrupt crashed "
-        "pytest's failure report (INTERNALERROR, SystemError from ast.parse); which earlier "
-        "test leaves that signal state is not found yet",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.mark.parametrize(("exercise", "answer"), CASES,

@@ -133,3 +133,24 @@ def test_notebook_red_report_is_announced_as_expected() -> None:
         if cell["cell_type"] == "code" and "incorrect" in _out(cell):
             before = _src(cells[i - 1]).lower()
             assert cells[i - 1]["cell_type"] == "markdown" and "expected" in before, _src(cell)
+
+
+def test_the_watchdog_stays_out_of_the_learners_profile():
+    """Since 3.12 cProfile records every thread's calls: the case's watchdog must not run
+    Python code while the learner's profile is taken, or its sampling shows up in it (and,
+    once, turned 'I sorted by cumulative time' into 'called most often')."""
+    import cProfile
+    import pstats
+
+    watchdog_names = {"_watch", "classify", "_schedstat", "_park"}
+    seen: list[set] = []
+
+    def spy(run):
+        profiler = cProfile.Profile()
+        profiler.runcall(run)
+        seen.append({key[2] for key in pstats.Stats(profiler).stats} & watchdog_names)
+        return ch6_measure.find_slow_function(run)
+
+    for _ in range(3):
+        assert ch6_measure.profile_exercise.run(spy).status == CORRECT
+    assert seen and not any(seen), seen

@@ -110,3 +110,44 @@ def test_notebook_is_committed_with_its_stubs_not_attempted():
     assert set(checks) == set(EXERCISES)
     for name, text in checks.items():
         assert "not attempted yet" in text, f"{name}: committed output is {text!r}"
+
+
+def _compiled(name: str):
+    """The corpus answer ``name`` of lines_exercise, compiled."""
+    answer = next(a for a in load("lines_exercise") if a["name"] == name)
+    namespace: dict = {}
+    exec(compile(answer["source"], f"<corpus {name}>", "exec"), namespace)  # noqa: S102
+    return namespace["read_lines"]
+
+
+def test_hang_up_verdict_does_not_depend_on_how_jupyter_was_started():
+    """Under `nohup` every child inherits an ignored SIGHUP; the checker's child resets it,
+    so an answer that hangs up instead of killing is still told about SIGKILL (-9)."""
+    import signal
+
+    old = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        result = ch7.lines_exercise.run(_compiled("sighup"))
+    finally:
+        signal.signal(signal.SIGHUP, old)
+    assert result.status != CORRECT
+    assert "-9" in result.message, result.message
+
+
+def test_leftover_subprocess_transport_is_closed_while_the_loop_runs(recwarn):
+    """An answer that never reaps its child leaves a subprocess transport behind.  The
+    checker's cleanup closes it before closing the loop; left to the garbage collector,
+    its __del__ would call close() on a closed loop ("Event loop is closed") at some
+    unrelated later moment -- once, in the middle of pytest's own ast.parse."""
+    import gc
+
+    unraisable: list = []
+    import sys
+    old_hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        result = ch7.lines_exercise.run(_compiled("no_kill"))
+        gc.collect()
+    finally:
+        sys.unraisablehook = old_hook
+    assert result.status != CORRECT
+    assert not [u for u in unraisable if "closed" in str(u.exc_value)], unraisable

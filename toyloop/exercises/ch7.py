@@ -79,7 +79,13 @@ async def read_lines(argv: list, timeout: float) -> tuple[list[str], int]:
 
 # The child records its pid first.  If the case is already over (a stub raised before
 # the child ran), the folder is gone: say nothing, so no traceback lands in the notebook.
-_PIDFILE_PRELUDE = ("import os, sys, time\ntry:\n"
+# The child starts with default signal dispositions, whatever the kernel inherited
+# (a Jupyter server started under `nohup` ignores SIGHUP, and so would its children):
+# the verdict on a hang-up or a terminate must not depend on how Jupyter was started.
+_PIDFILE_PRELUDE = ("import os, signal, sys, time\n"
+                    "signal.signal(signal.SIGHUP, signal.SIG_DFL)\n"
+                    "signal.signal(signal.SIGTERM, signal.SIG_DFL)\n"
+                    "try:\n"
                     "    open(sys.argv[1], 'w').write(str(os.getpid()))\n"
                     "except OSError:\n    pass\n")
 
@@ -89,15 +95,15 @@ def _child(body: str, pidfile: str) -> list[str]:
     return [sys.executable, "-c", _PIDFILE_PRELUDE + body, pidfile]
 
 
-def _pid_state(pid: int) -> str:
+async def _pid_state_soon(pid: int) -> str:
     """'gone' (reaped), 'zombie' (exited, nobody called waitpid) or 'running'.
 
     A child just sent SIGKILL may need a moment to die: 'running' is only
-    reported if it lasts half a second.
+    reported if it lasts half a second (waited for without holding the loop).
     """
     deadline = time.monotonic() + 0.5
     while (state := _pid_state_now(pid)) == "running" and time.monotonic() < deadline:
-        time.sleep(0.02)
+        await asyncio.sleep(0.02)
     return state
 
 
@@ -144,6 +150,7 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
         pidfile = os.path.join(tmp, "pid")
         argv = _child(body, pidfile)
         at_return: list[str] = []
+        after: list[str] = []
 
         async def call() -> Any:
             result = await fn(argv, timeout)
@@ -165,6 +172,10 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
             # The child's exit (its pidfd) may be seen before its pipes' EOF: give the
             # pipe transports a moment to close, so none outlives the loop.
             await asyncio.sleep(0.05)
+            # Looked at before the checker's cleanup closes what the answer left open
+            # (closing a subprocess transport kills its child).
+            pid = _read_pid(pidfile)
+            after.append(await _pid_state_soon(pid) if pid else "gone")
             return task.result()
 
         start = time.monotonic()
@@ -172,13 +183,11 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
             result = run_in_loop(main, loop_factory=EventLoop, clock=MonotonicClock(),
                                  max_iterations=200_000)
             elapsed = time.monotonic() - start
-            pid = _read_pid(pidfile)
-            later = _pid_state(pid) if pid else "gone"
         finally:
             pid = _read_pid(pidfile)
             if pid:
                 _cleanup_child(pid)
-    return result, (at_return[0] if at_return else "gone", later), elapsed
+    return result, (at_return[0] if at_return else "gone", after[0]), elapsed
 
 
 def _check_shape(result: Any) -> tuple[list, Any]:

@@ -341,9 +341,11 @@ def _close_quietly(loop: Any) -> None:
 
 
 def _unwind_leftovers(loop: Any) -> None:
-    """Cancel leftover timers and tasks and run a few iterations so they unwind."""
+    """Cancel leftover timers and tasks, close leftover transports, and run a few
+    iterations so they unwind."""
     for entry in list(getattr(loop, "_scheduled", ())):
         entry[2].cancel()
+    _close_transports(loop)
     tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
     for task in tasks:
         task.cancel()
@@ -359,6 +361,29 @@ def _unwind_leftovers(loop: Any) -> None:
         asyncio.events._set_running_loop(outer)
     for task in tasks:
         task._log_destroy_pending = False
+
+
+def _close_transports(loop: Any) -> None:
+    """Close the transports behind the loop's readers and writers (a subprocess's
+    pipes, a connection the answer never closed) while the loop can still run
+    their ``connection_lost``.  Left to the garbage collector, a transport's
+    ``__del__`` would call ``close()`` on a closed loop and log "Event loop is
+    closed" at some unrelated later moment, as it does on asyncio's loop."""
+    selector = getattr(loop, "_selector", None)
+    if selector is None:
+        return
+    transports = []
+    for key in list(selector.get_map().values()):
+        handles = key.data if isinstance(key.data, tuple) else ()
+        for handle in handles:
+            for obj in (getattr(getattr(handle, "_callback", None), "__self__", None),
+                        *(getattr(handle, "_args", None) or ())):
+                if isinstance(obj, asyncio.BaseTransport) and obj not in transports:
+                    transports.append(obj)
+    for transport in transports:
+        with contextlib.suppress(Exception):
+            if not transport.is_closing():
+                transport.close()
 
 
 # ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ Three jobs, all done from one daemon thread that wakes every ``SAMPLE`` seconds:
 from __future__ import annotations
 
 import ast
+import contextlib
 import ctypes
 import gc
 import linecache
@@ -53,7 +54,7 @@ import time
 import warnings
 import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -388,6 +389,9 @@ class CaseGuard:
         self._old_trace: Any = None
         self._trap_set = False
         self._thread: threading.Thread | None = None
+        self._still = False  # see still()
+        self._parked = threading.Event()
+        self._unpark = threading.Event()
         self.leftovers: list[str] = []  # what loops still held (LoopWatch / run_in_loop)
         self.used_loop = False
 
@@ -409,6 +413,7 @@ class CaseGuard:
 
     def __exit__(self, *exc: Any) -> None:
         self._done.set()
+        self._unpark.set()
         # The watchdog may be about to deliver one last signal: wait for it to
         # stop, then take any late CaseTimeout here rather than in the caller.
         while True:
@@ -428,6 +433,38 @@ class CaseGuard:
 
     def _in_main_thread(self) -> bool:
         return self.main
+
+    @contextlib.contextmanager
+    def still(self) -> Iterator[None]:
+        """Keep the watchdog thread from running Python code for a while.
+
+        Since Python 3.12, cProfile records every thread's calls (it sits on
+        ``sys.monitoring``, which is process-wide), so the watchdog's own sampling
+        would show up in, and scramble, a profile taken by the case.  While still,
+        the thread waits inside one C-level lock until the deadline: the timeout
+        holds, blocking is not sampled.
+        """
+        if self._thread is None or not self._thread.is_alive() or self._still:
+            yield
+            return
+        self._unpark.clear()
+        self._still = True
+        try:
+            self._parked.wait(1.0)
+            time.sleep(0.001)  # hand over the GIL: let the thread get into its wait
+            yield
+        finally:
+            self._still = False
+            self._parked.clear()
+            self._unpark.set()
+
+    def _park(self) -> None:
+        """In the watchdog thread: wait, without sampling, until unparked or the deadline."""
+        remaining = None
+        if self.timeout is not None:
+            remaining = max(0.0, self.started + self.timeout - time.monotonic())
+        self._parked.set()
+        self._unpark.wait(remaining)
 
     # -- called from the loop's thread (LoopWatch) ----------------------------
 
@@ -491,6 +528,10 @@ class CaseGuard:
         last_gc = _gc_total.get(self.thread_id, 0.0)
         next_interrupt = next_hog = None
         while not self._done.wait(SAMPLE):
+            if self._still:
+                self._park()
+                last, last_sched = time.monotonic(), _schedstat(self.native_id)
+                last_gc = _gc_total.get(self.thread_id, 0.0)
             now = time.monotonic()
             sched = _schedstat(self.native_id)
             waited = ran = 0.0
