@@ -357,3 +357,375 @@ async def read_lines(argv, timeout):
     return lines, await proc.wait()
 '''},
 ]
+
+
+# Written cold (session 3): from the notebook's prose, the exercise statement, the stub,
+# the hints and toyloop/ch7_unix.py only, without reading the checker, the reference
+# solution or the entries above.
+ANSWERS += [
+    {"name": 'cold3_subprocess_run', "kind": 'wrong',
+     "mistake": ('subprocess.run already has capture_output and timeout, and it kills the '
+                 'child on timeout, so I just call it.'),
+     "expect": ['blocked the loop'],
+     "source": r'''
+import signal
+import subprocess
+
+async def read_lines(argv, timeout):
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout or b""
+        if isinstance(out, bytes):
+            out = out.decode()
+        return out.splitlines(), -signal.SIGKILL
+    return done.stdout.splitlines(), done.returncode
+'''},
+    {"name": 'cold3_waitpid_first', "kind": 'wrong',
+     "mistake": ('I wait for the child with os.waitpid first, then read all it printed from '
+                 'the pipe; the timeout only matters if waitpid is slow.'),
+     "expect": ['blocked the loop'],
+     "source": r'''
+import asyncio
+import os
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    _, status = os.waitpid(proc.pid, 0)
+    out = await proc.stdout.read()
+    return out.decode().splitlines(), os.waitstatus_to_exitcode(status)
+'''},
+    {"name": 'cold3_waitpid_after_kill', "kind": 'wrong',
+     "mistake": ('After kill() I reap the child myself with os.waitpid, it is dead already so '
+                 'it cannot block.'),
+     "expect": ['waitpid'],
+     "source": r'''
+import asyncio
+import os
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode().rstrip("\n"))
+        return await proc.wait()
+
+    try:
+        return lines, await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+        _, status = os.waitpid(proc.pid, 0)
+        return lines, os.waitstatus_to_exitcode(status)
+'''},
+    {"name": 'cold3_timeout_leaves_child', "kind": 'wrong',
+     "mistake": ('On timeout I return what I have; the child gets cleaned up when the '
+                 'program exits anyway.'),
+     "expect": ['still running'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        async for raw in proc.stdout:
+            lines.append(raw.decode().rstrip("\n"))
+        await proc.wait()
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except asyncio.TimeoutError:
+        pass
+    return lines, proc.returncode
+'''},
+    {"name": 'cold3_kill_no_reap', "kind": 'wrong',
+     "mistake": ('After kill() the returncode is -9 anyway, so I return that without waiting '
+                 'for the child.'),
+     "expect": ['reap'],
+     "source": r'''
+import asyncio
+import signal
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while True:
+            raw = await proc.stdout.readline()
+            if not raw:
+                break
+            lines.append(raw.decode()[:-1] if raw.endswith(b"\n") else raw.decode())
+        return await proc.wait()
+
+    try:
+        code = await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+        code = -signal.SIGKILL
+    return lines, code
+'''},
+    {"name": 'cold3_lines_inside_task', "kind": 'wrong',
+     "mistake": ('My reading coroutine builds the list and returns it; on timeout I kill the '
+                 'child and return an empty list.'),
+     "expect": ['before the timeout'],
+     "source": r'''
+import asyncio
+
+async def collect(proc):
+    got = []
+    while line := await proc.stdout.readline():
+        got.append(line.decode().rstrip("\n"))
+    await proc.wait()
+    return got
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    try:
+        lines = await asyncio.wait_for(collect(proc), timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        lines = []
+    return lines, proc.returncode
+'''},
+    {"name": 'cold3_chunks_split', "kind": 'wrong',
+     "mistake": ('I read the pipe in chunks of 4096 bytes and split each chunk into lines as '
+                 'it comes.'),
+     "expect": ['split'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while chunk := await proc.stdout.read(4096):
+            lines.extend(chunk.decode().splitlines())
+        await proc.wait()
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+    return lines, proc.returncode
+'''},
+    {"name": 'cold3_bytes_lines', "kind": 'wrong',
+     "mistake": 'The pipe gives bytes, so I return the lines as bytes (newline stripped).',
+     "expect": ['str'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.rstrip(b"\n"))
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_keeps_newline', "kind": 'wrong',
+     "mistake": 'I decode each line and keep it as readline gives it.',
+     "expect": ['\\n'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode())
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_catches_timeout_expired', "kind": 'wrong',
+     "mistake": ('I catch subprocess.TimeoutExpired, the timeout exception of the subprocess '
+                 'module.'),
+     "expect": ['timeouterror'],
+     "source": r'''
+import asyncio
+import subprocess
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode().rstrip("\n"))
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_kill_only_on_timeout', "kind": 'wrong',
+     "mistake": ('I kill the child in the except TimeoutError branch, like the notebook; if '
+                 'my function is cancelled I do nothing.'),
+     "expect": ['cancel'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode().rstrip("\n"))
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_swallows_cancel', "kind": 'wrong',
+     "mistake": ('A cancel is just another way to stop, so I catch CancelledError with '
+                 'TimeoutError, kill, reap and return the lines.'),
+     "expect": ['cancel'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode().rstrip("\n"))
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except (TimeoutError, asyncio.CancelledError):
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_shell_join', "kind": 'wrong',
+     "mistake": 'I join argv into one command line and run it with create_subprocess_shell.',
+     "expect": ['argv'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_shell(" ".join(argv),
+                                                 stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def pump():
+        while line := await proc.stdout.readline():
+            lines.append(line.decode().rstrip("\n"))
+
+    try:
+        await asyncio.wait_for(pump(), timeout)
+    except TimeoutError:
+        proc.kill()
+    return lines, await proc.wait()
+'''},
+    {"name": 'cold3_returncode_at_eof', "kind": 'wrong',
+     "mistake": ('When stdout reaches EOF the child is finished, so I return proc.returncode '
+                 'right there.'),
+     "expect": ['wait'],
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+    try:
+        async with asyncio.timeout(timeout):
+            async for raw in proc.stdout:
+                lines.append(raw.decode().rstrip("\n"))
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+    return lines, proc.returncode
+'''},
+    # -- correct, written differently from the chapter's code ------------------------
+    {"name": 'cold3_timeout_cm_finally', "kind": 'correct',
+     "source": r'''
+import asyncio
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+    try:
+        async with asyncio.timeout(timeout):
+            async for raw in proc.stdout:
+                lines.append(raw.decode().removesuffix("\n"))
+            await proc.wait()
+    except TimeoutError:
+        pass
+    finally:
+        if proc.returncode is None:   # timed out, or we are being cancelled
+            proc.kill()
+            await proc.wait()
+    return lines, proc.returncode
+'''},
+    {"name": 'cold3_protocol_call_later', "kind": 'correct',
+     "source": r'''
+import asyncio
+import subprocess
+
+
+class LineProtocol(asyncio.SubprocessProtocol):
+    def __init__(self, loop):
+        self.lines, self.partial = [], b""
+        self.exited = loop.create_future()
+        self.stdout_closed = loop.create_future()
+
+    def pipe_data_received(self, fd, data):
+        *complete, self.partial = (self.partial + data).split(b"\n")
+        self.lines.extend(piece.decode() for piece in complete)
+
+    def pipe_connection_lost(self, fd, exc):
+        if fd == 1 and not self.stdout_closed.done():
+            if self.partial:
+                self.lines.append(self.partial.decode())
+            self.stdout_closed.set_result(None)
+
+    def process_exited(self):
+        if not self.exited.done():
+            self.exited.set_result(None)
+
+
+async def read_lines(argv, timeout):
+    loop = asyncio.get_running_loop()
+    transport, proto = await loop.subprocess_exec(
+        lambda: LineProtocol(loop), *argv,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=None)
+
+    def deadline():
+        if transport.get_returncode() is None:
+            transport.kill()
+
+    timer = loop.call_later(timeout, deadline)
+    try:
+        await asyncio.shield(asyncio.gather(proto.exited, proto.stdout_closed))
+    finally:
+        timer.cancel()
+        if transport.get_returncode() is None:
+            transport.kill()
+        await asyncio.gather(proto.exited, proto.stdout_closed)
+        transport.close()
+    return proto.lines, transport.get_returncode()
+'''},
+]

@@ -774,3 +774,539 @@ class MyTLSProtocol(MiniTLSProtocol):
                 self._pending_writes.clear()
 '''},
 ]
+
+
+# Written cold (session 3): from the notebook's prose, the exercise statement, the stub,
+# the hints and toyloop/ch7_tls.py only, without reading the checker, the reference
+# solution or the entries above.
+ANSWERS += [
+    {"name": 'cold3_elif_loses_data', "kind": 'wrong',
+     "mistake": ('data_received does the handshake OR reads application data (if/elif): a '
+                 'call is about one thing.'),
+     "expect": ['same'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        elif self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_no_alert_on_failure', "kind": 'wrong',
+     "mistake": ('When the handshake fails I close the connection at once; there is nothing '
+                 'left worth sending.'),
+     "expect": ['alert'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_failure_keeps_connection', "kind": 'wrong',
+     "mistake": ('On a handshake error I send the alert and report it; closing the transport '
+                 'is the peer\'s business.'),
+     "expect": ['close'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+        else:
+            self._flush()
+            self._state = "open"
+            self._app.connection_made(self._app_transport)
+            self._finish_handshake(None)
+            for data in self._pending_writes:
+                self.write(data)
+            self._pending_writes.clear()
+'''},
+    {"name": 'cold3_error_not_reported', "kind": 'wrong',
+     "mistake": ('On a handshake error I flush and close; connection_lost will tell whoever '
+                 'waits.'),
+     "expect": ['handshake_done'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError:
+            self._flush()
+            self._state = "closed"
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_connection_made_always', "kind": 'wrong',
+     "mistake": ('I tell the application connection_made in a finally, so it hears about the '
+                 'connection whatever happens.'),
+     "expect": ['connection_made'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        finished = False
+        try:
+            self._sslobj.do_handshake()
+            finished = True
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            finished = True
+        finally:
+            if finished:
+                self._app.connection_made(self._app_transport)
+        if self._state == "closed":
+            return
+        self._flush()
+        self._state = "open"
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_sslerror_caught_first', "kind": 'wrong',
+     "mistake": ('I catch ssl.SSLError first and SSLWantReadError after it; both are ssl '
+                 'errors.'),
+     "expect": ['sslwantreaderror'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        except ssl.SSLWantReadError:  # noqa: B014 - the learner's order
+            self._flush()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_incoming_only_in_handshake', "kind": 'wrong',
+     "mistake": ('Only the handshake needs the incoming BIO; once open I go straight to '
+                 '_read_app_data.'),
+     "expect": ['incoming'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        if self._state == "handshake":
+            self._incoming.write(data)
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_single_read', "kind": 'wrong',
+     "mistake": ('Once open, I decrypt with one self._sslobj.read() per data_received and '
+                 'hand it to the application.'),
+     "expect": ['record'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            try:
+                plain = self._sslobj.read(65536)
+            except ssl.SSLWantReadError:
+                return
+            if plain:
+                self._app.data_received(plain)
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_state_never_open', "kind": 'wrong',
+     "mistake": ('After a successful handshake I tell the application and send what it '
+                 'wrote; I forgot to change the state.'),
+     "expect": ['open'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        pending, self._pending_writes = self._pending_writes, []
+        for data in pending:
+            self._sslobj.write(data)
+        self._flush()
+'''},
+    {"name": 'cold3_handshake_every_call', "kind": 'wrong',
+     "mistake": ('data_received calls _do_handshake every time; do_handshake() on a finished '
+                 'handshake just returns.'),
+     "expect": ['connection_made'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_no_flush_on_success', "kind": 'wrong',
+     "mistake": ('When do_handshake succeeds there is nothing left to send, so I only flush '
+                 'while waiting and on errors.'),
+     "expect": ['flush'],
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            self._flush()
+            return
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            self._transport.close()
+            return
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self._sslobj.write(data)
+        self._pending_writes.clear()
+'''},
+    {"name": 'cold3_every_error_means_wait', "kind": 'wrong',
+     "mistake": ('Any exception from do_handshake means "not yet": I flush and wait for more '
+                 'bytes.'),
+     "expect": ['certificate'],
+     "source": r'''
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state == "open":
+            self._read_app_data()
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except Exception:
+            self._flush()
+            return
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        for data in self._pending_writes:
+            self.write(data)
+        self._pending_writes.clear()
+'''},
+    # -- correct, written differently from the chapter's code ------------------------
+    {"name": 'cold3_outcome_then_flush_once', "kind": 'correct',
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        if self._state == "handshake":
+            self._do_handshake()
+        if self._state != "open":
+            return
+        self._read_app_data()
+
+    def _do_handshake(self):
+        error, finished = None, False
+        try:
+            self._sslobj.do_handshake()
+            finished = True
+        except ssl.SSLWantReadError:
+            pass                     # need the peer's next flight
+        except ssl.SSLError as exc:
+            error = exc
+        self._flush()                # in all three cases something may be waiting to go
+        if error is not None:
+            self._state = "closed"
+            self._finish_handshake(error)
+            self._transport.close()
+        elif finished:
+            self._state = "open"
+            self._app.connection_made(self._app_transport)
+            self._finish_handshake(None)
+            pending, self._pending_writes = self._pending_writes, []
+            if pending:
+                self.write(b"".join(pending))
+'''},
+    {"name": 'cold3_match_on_state', "kind": 'correct',
+     "source": r'''
+import ssl
+
+from toyloop.ch7_tls import MiniTLSProtocol
+
+
+class MyTLSProtocol(MiniTLSProtocol):
+    def data_received(self, data):
+        self._incoming.write(data)
+        match self._state:
+            case "handshake":
+                self._do_handshake()
+                if self._state == "open":      # the peer's data may ride along
+                    self._read_app_data()
+            case "open":
+                self._read_app_data()
+            case _:
+                pass                           # closing or closed: drop it
+
+    def _do_handshake(self):
+        try:
+            self._sslobj.do_handshake()
+        except ssl.SSLWantReadError:
+            return self._flush()
+        except ssl.SSLError as exc:
+            self._flush()
+            self._state = "closed"
+            self._finish_handshake(exc)
+            return self._transport.close()
+        self._flush()
+        self._state = "open"
+        self._app.connection_made(self._app_transport)
+        self._finish_handshake(None)
+        while self._pending_writes:
+            self.write(self._pending_writes.pop(0))
+'''},
+]
