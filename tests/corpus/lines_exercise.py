@@ -298,7 +298,13 @@ async def read_lines(argv, timeout):
     out = await proc.stdout.read()
     return out.decode().splitlines(), code
 '''},
-    {"name": 'wait_for_collect', "kind": 'correct',
+    # Session 3: the three answers below were "correct" until the checker cancelled
+    # read_lines (case 5): each lets the child outlive a cancelled call, which the
+    # statement rules out ("The child must not outlive your function in any case").
+    {"name": 'wait_for_collect', "kind": 'wrong',
+     "mistake": ('I kill the child on TimeoutError only; if my function is cancelled, '
+                 'the child keeps running.'),
+     "expect": ['cancel'],
      "source": '''
 import asyncio
 
@@ -316,7 +322,10 @@ async def read_lines(argv, timeout):
         proc.kill()
     return lines, await proc.wait()
 '''},
-    {"name": 'timeout_context', "kind": 'correct',
+    {"name": 'timeout_context', "kind": 'wrong',
+     "mistake": ('My finally waits for the child without killing it, so when my function '
+                 'is cancelled it waits for the child to end by itself.'),
+     "expect": ['cancel'],
      "source": '''
 import asyncio
 
@@ -333,7 +342,10 @@ async def read_lines(argv, timeout):
         code = await proc.wait()
     return lines, code
 '''},
-    {"name": 'deadline_per_line', "kind": 'correct',
+    {"name": 'deadline_per_line', "kind": 'wrong',
+     "mistake": ('I kill the child when the deadline passes; a cancel of my function '
+                 'leaves it running.'),
+     "expect": ['cancel'],
      "source": '''
 import asyncio
 
@@ -384,7 +396,7 @@ async def read_lines(argv, timeout):
     {"name": 'cold3_waitpid_first', "kind": 'wrong',
      "mistake": ('I wait for the child with os.waitpid first, then read all it printed from '
                  'the pipe; the timeout only matters if waitpid is slow.'),
-     "expect": ['blocked the loop'],
+     "expect": ['waitpid'],
      "source": r'''
 import asyncio
 import os
@@ -679,6 +691,34 @@ async def read_lines(argv, timeout):
             proc.kill()
             await proc.wait()
     return lines, proc.returncode
+'''},
+    {"name": 'cold3_reader_task_wait', "kind": 'correct',
+     "source": r'''
+import asyncio
+
+
+async def read_lines(argv, timeout):
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
+    lines = []
+
+    async def reader():
+        async for raw in proc.stdout:
+            text = raw.decode()
+            lines.append(text[:-1] if text.endswith("\n") else text)
+        return await proc.wait()
+
+    task = asyncio.create_task(reader())
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            proc.kill()
+        return lines, await task        # after kill(): EOF, then wait() reaps
+    except BaseException:
+        task.cancel()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        raise
 '''},
     {"name": 'cold3_protocol_call_later', "kind": 'correct',
      "source": r'''

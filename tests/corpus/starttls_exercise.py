@@ -536,7 +536,7 @@ async def starttls_client(port, context):
     {"name": 'cold3_swallows_errors', "kind": 'wrong',
      "mistake": ('A client should not crash, so if anything goes wrong (the handshake, say) '
                  'I return None.'),
-     "expect": ['certificate'],
+     "expect": ['raise an error'],
      "source": r'''
 import asyncio
 

@@ -1166,43 +1166,6 @@ class MyTLSProtocol(MiniTLSProtocol):
             self.write(data)
         self._pending_writes.clear()
 '''},
-    {"name": 'cold3_no_flush_on_success', "kind": 'wrong',
-     "mistake": ('When do_handshake succeeds there is nothing left to send, so I only flush '
-                 'while waiting and on errors.'),
-     "expect": ['flush'],
-     "source": r'''
-import ssl
-
-from toyloop.ch7_tls import MiniTLSProtocol
-
-
-class MyTLSProtocol(MiniTLSProtocol):
-    def data_received(self, data):
-        self._incoming.write(data)
-        if self._state == "handshake":
-            self._do_handshake()
-        if self._state == "open":
-            self._read_app_data()
-
-    def _do_handshake(self):
-        try:
-            self._sslobj.do_handshake()
-        except ssl.SSLWantReadError:
-            self._flush()
-            return
-        except ssl.SSLError as exc:
-            self._flush()
-            self._state = "closed"
-            self._finish_handshake(exc)
-            self._transport.close()
-            return
-        self._state = "open"
-        self._app.connection_made(self._app_transport)
-        self._finish_handshake(None)
-        for data in self._pending_writes:
-            self._sslobj.write(data)
-        self._pending_writes.clear()
-'''},
     {"name": 'cold3_every_error_means_wait', "kind": 'wrong',
      "mistake": ('Any exception from do_handshake means "not yet": I flush and wait for more '
                  'bytes.'),

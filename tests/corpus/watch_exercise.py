@@ -601,29 +601,6 @@ class MyLoop(toyloop.EventLoop):
         _, status = os.waitpid(pid, 0)
         self._child_watcher_callback(pid, os.waitstatus_to_exitcode(status), transp)
 '''},
-    {"name": 'cold3_callback_error_leaks', "kind": 'wrong',
-     "mistake": ('I reap and report first and clean up the pidfd after; the order does not '
-                 'matter.'),
-     "expect": ['waitpid'],
-     "source": r'''
-import os
-
-import toyloop
-
-
-class MyLoop(toyloop.EventLoop):
-    def _watch_child(self, pid, transp):
-        pidfd = os.pidfd_open(pid)
-        self._child_pidfds[pidfd] = pid
-        self._add_reader(pidfd, self._pidfd_ready, pidfd, pid, transp)
-
-    def _pidfd_ready(self, pidfd, pid, transp):
-        _, status = os.waitpid(pid, 0)
-        self._child_watcher_callback(pid, os.waitstatus_to_exitcode(status), transp)
-        self._remove_reader(pidfd)
-        del self._child_pidfds[pidfd]
-        os.close(pidfd)
-'''},
     # -- correct, written differently from the chapter's code ------------------------
     {"name": 'cold3_public_add_reader_wnohang', "kind": 'correct',
      "source": r'''

@@ -28,13 +28,17 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import errno
 import functools
 import gc
+import logging
 import os
 import signal
 import ssl
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from typing import Any
@@ -138,14 +142,51 @@ def _read_pid(pidfile: str) -> int | None:
         return None
 
 
+class _StolenStatus(logging.Handler):
+    """Notes the loop's warning that a child's exit status was already read.
+
+    The loop's child watch reaps each child with ``waitpid``; if the answer reaped
+    it first (``os.waitpid(proc.pid, 0)``), the watch finds nothing and reports
+    returncode 255 to the ``Process``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "exit status already read" in record.getMessage():
+            self.seen = True
+
+
 def _run_lines(fn: Any, body: str, timeout: float, limit: float,
                too_long: str = "") -> tuple[Any, tuple[str, str], float]:
     """Run ``fn`` on a child: (result, (child's state when fn returned, later), seconds).
 
     The state when ``fn`` returned tells whether *it* reaped the child; the
     loop's child watch would reap a killed child a moment later anyway, so
-    looking only afterwards would let "kill() and return" pass.
+    looking only afterwards would let "kill() and return" pass.  A child that
+    never ran (no pid file: argv was not run as given) is ("never ran", ...).
     """
+    stolen = _StolenStatus()
+    asyncio_logger = logging.getLogger("asyncio")
+    asyncio_logger.addHandler(stolen)
+    try:
+        result, state, elapsed = _run_lines_once(fn, body, timeout, limit, too_long)
+    finally:
+        asyncio_logger.removeHandler(stolen)
+    if stolen.seen:
+        raise AssertionError(
+            "the child was reaped behind the loop's back: you called os.waitpid on it "
+            "yourself, so the loop's child watch found no exit status to read (the Process "
+            "reports returncode 255), and a waitpid without WNOHANG can block the loop. "
+            "After kill(), `await proc.wait()`: the loop reaps the child and wait() returns "
+            "its returncode")
+    return result, state, elapsed
+
+
+def _run_lines_once(fn: Any, body: str, timeout: float, limit: float,
+                    too_long: str) -> tuple[Any, tuple[str, str], float]:
     with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
         pidfile = os.path.join(tmp, "pid")
         argv = _child(body, pidfile)
@@ -156,7 +197,7 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
             result = await fn(argv, timeout)
             # In the same step as the return: the loop's child watch cannot have run.
             pid = _read_pid(pidfile)
-            at_return.append(_pid_state_now(pid) if pid else "gone")
+            at_return.append(_pid_state_now(pid) if pid else "never ran")
             return result
 
         async def main() -> Any:
@@ -175,7 +216,14 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
             # Looked at before the checker's cleanup closes what the answer left open
             # (closing a subprocess transport kills its child).
             pid = _read_pid(pidfile)
-            after.append(await _pid_state_soon(pid) if pid else "gone")
+            after.append(await _pid_state_soon(pid) if pid else "never ran")
+            if isinstance(task.exception(), TimeoutError):
+                raise AssertionError(
+                    f"read_lines(argv, timeout={timeout}) let TimeoutError out, and the "
+                    f"child was {after[0]} then. Catch the TimeoutError that "
+                    "asyncio.wait_for (or asyncio.timeout) raises, the built-in one (not "
+                    "subprocess.TimeoutExpired), then kill the child, reap it and return "
+                    "the lines read so far")
             return task.result()
 
         start = time.monotonic()
@@ -187,6 +235,8 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
             pid = _read_pid(pidfile)
             if pid:
                 _cleanup_child(pid)
+    if pid is None:
+        return result, ("never ran", "never ran"), elapsed
     return result, (at_return[0] if at_return else "gone", after[0]), elapsed
 
 
@@ -202,6 +252,32 @@ def _check_shape(result: Any) -> tuple[list, Any]:
     return lines, code
 
 
+def _check_ran(state: tuple[str, str]) -> None:
+    assert state[0] != "never ran", (
+        "the program in argv never ran as given (its first statement writes a file, and "
+        "no file was written): pass argv's items as separate arguments, "
+        "create_subprocess_exec(*argv). Joined into one command line for a shell, an "
+        "argument with spaces or newlines in it (here: Python code) is cut into pieces")
+
+
+def _check_lines(lines: list, expected: list, what: str) -> None:
+    """``lines == expected``, or a message that names how they differ."""
+    if lines == expected:
+        return
+    if lines != expected[:len(lines)] and "".join(lines) == "".join(expected):
+        raise AssertionError(
+            f"{what}; you returned {lines!r}: the same text, split in other places. A "
+            "read() returns whatever bytes have arrived, and a line can arrive in pieces: "
+            "read line by line with readline() (or `async for line in proc.stdout`)")
+    raise AssertionError(f"{what}; you returned {lines!r}")
+
+
+def _check_awaited(code: Any) -> None:
+    assert code is not None, (
+        "returncode is None: the child's exit was never awaited (EOF on its stdout does "
+        "not mean it has exited). await proc.wait() (it also reaps the child)")
+
+
 def _check_reaped(state: tuple[str, str], what: str) -> None:
     at_return, later = state
     assert later != "running", (
@@ -215,24 +291,41 @@ def _check_reaped(state: tuple[str, str], what: str) -> None:
 def case_three_lines(fn: Any) -> None:
     """a child that prints three lines and exits"""
     result, state, _ = _run_lines(fn, "print('alpha'); print('beta'); print('gamma')", 5, 4)
+    _check_ran(state)
     lines, code = _check_shape(result)
-    assert lines == ["alpha", "beta", "gamma"], (
-        f"the child printed alpha, beta, gamma; you returned {lines!r}")
-    assert code is not None, (
-        "returncode is None: the child's exit was never awaited. await proc.wait() "
-        "(it also reaps the child)")
+    _check_lines(lines, ["alpha", "beta", "gamma"], "the child printed alpha, beta, gamma")
+    _check_awaited(code)
     assert code == 0, f"the child exited with 0, you returned returncode {code!r}"
     _check_reaped(state, "after a normal exit")
 
 
+# The child writes half a line, waits until the reader has taken it out of the pipe
+# (FIONREAD on the pipe counts the bytes not yet read; at most 2 s), and a moment more,
+# then the rest: a reader that splits each read() into lines cuts 'half' in two.
+_HALF_A_LINE = """
+import fcntl, struct, termios
+sys.stdout.write('x\\nha'); sys.stdout.flush()
+deadline = time.monotonic() + 2
+while time.monotonic() < deadline and struct.unpack(
+        'i', fcntl.ioctl(1, termios.FIONREAD, bytes(4)))[0]:
+    time.sleep(0.01)
+time.sleep(0.1)
+sys.stdout.write('lf\\ny'); sys.stdout.flush(); sys.exit(3)
+"""
+
+
 def case_exit_status(fn: Any) -> None:
-    """the child's exit status, and a last line without '\\n'"""
-    body = "sys.stdout.write('x\\ny'); sys.stdout.flush(); sys.exit(3)"
-    result, state, _ = _run_lines(fn, body, 5, 4)
+    """the child's exit status, a line written in two pieces, a last line without '\\n'"""
+    result, state, _ = _run_lines(fn, _HALF_A_LINE, 5, 4)
+    _check_ran(state)
     lines, code = _check_shape(result)
-    assert lines == ["x", "y"], (
-        f"the child wrote 'x\\ny' (no newline at the end), you returned {lines!r}: an "
-        "unfinished last line is still a line")
+    if lines == ["x", "half"]:
+        raise AssertionError(
+            f"the child wrote 'x\\nhalf\\ny' (no newline at the end), you returned "
+            f"{lines!r}: an unfinished last line is still a line")
+    _check_lines(lines, ["x", "half", "y"],
+                 "the child wrote 'x\\nha', then 'lf\\ny' (no newline at the end)")
+    _check_awaited(code)
     assert code == 3, f"the child exited with status 3, you returned {code!r}"
     _check_reaped(state, "after the child exited")
 
@@ -248,7 +341,9 @@ def case_timeout_kills(fn: Any) -> None:
     assert lines == ["first"], (
         f"the child printed 'first' at once, then hung; you returned {lines!r}. Lines "
         "printed before the timeout must not be lost: read line by line (readline), not "
-        "with communicate() or read(), which give nothing until the child ends")
+        "with communicate() or read(), which give nothing until the child ends, and keep "
+        "each line where it outlives the timeout (a list made outside the coroutine that "
+        "wait_for cancels: the list a cancelled coroutine would have returned is lost)")
     _check_reaped(state, "at the timeout")
     assert code != -signal.SIGTERM, (
         "returncode -15: terminate() sends SIGTERM, which a child may ignore; the exercise "
@@ -276,16 +371,86 @@ def case_timeout_is_total(fn: Any) -> None:
         f"the child was killed at the timeout, so its returncode is -9; you returned {code!r}")
 
 
+def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
+    """Start ``fn`` on a child that hangs, cancel it once the child runs.
+
+    Returns what became of the task ({"cancelled": True}, {"result": ...} or
+    {"running": True}) and the child's state when ``fn`` finished and a moment later.
+    """
+    body = "print('first', flush=True); time.sleep(30)"
+    with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
+        pidfile = os.path.join(tmp, "pid")
+        argv = _child(body, pidfile)
+        at_end: list[str] = []
+
+        async def call() -> Any:
+            try:
+                return await fn(argv, 20)
+            finally:  # in the step that finishes fn: the loop's watch has not run since
+                pid = _read_pid(pidfile)
+                at_end.append(_pid_state_now(pid) if pid else "never ran")
+
+        async def main() -> tuple[dict, str]:
+            task = asyncio.ensure_future(call())
+            deadline = time.monotonic() + 5
+            while _read_pid(pidfile) is None and not task.done() \
+                    and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.2)  # let it read the first line
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=3)
+            if not done:
+                return {"running": True}, "running"
+            outcome = ({"cancelled": True} if task.cancelled()
+                       else {"error": task.exception()} if task.exception() is not None
+                       else {"result": task.result()})
+            await asyncio.sleep(0.05)
+            pid = _read_pid(pidfile)
+            return outcome, (await _pid_state_soon(pid) if pid else "never ran")
+
+        try:
+            outcome, later = run_in_loop(main, loop_factory=EventLoop,
+                                         clock=MonotonicClock(), max_iterations=200_000)
+        finally:
+            pid = _read_pid(pidfile)
+            if pid:
+                _cleanup_child(pid)
+    return outcome, (at_end[0] if at_end else "running", later)
+
+
+def case_cancelled(fn: Any) -> None:
+    """read_lines cancelled by its caller while the child runs"""
+    outcome, (at_end, later) = _run_cancelled(fn)
+    assert not outcome.get("running"), (
+        "read_lines was cancelled, and 3 s later it had still not finished: a cancel must "
+        "end it (after killing and reaping the child)")
+    if "error" in outcome:
+        raise outcome["error"]
+    assert later != "running", (
+        "read_lines was cancelled (as asyncio.wait_for or a TaskGroup cancels it), and the "
+        "child was still running afterwards: kill it on cancellation too, not only on "
+        "TimeoutError (try/finally, or `except BaseException:` ... `raise`)")
+    assert at_end == "gone", (
+        "read_lines was cancelled, and when it ended the child had been killed but not "
+        "reaped: await proc.wait() after kill() in that cleanup too")
+    assert outcome.get("cancelled"), (
+        f"read_lines was cancelled and returned {outcome.get('result')!r} instead of "
+        "letting the cancellation through: your code swallowed the CancelledError. Clean "
+        "up the child, then re-raise it, so that the caller's cancel works")
+
+
 lines_exercise = Exercise(
     "read_lines",
-    cases=[case_three_lines, case_exit_status, case_timeout_kills, case_timeout_is_total],
+    cases=[case_three_lines, case_exit_status, case_timeout_kills, case_timeout_is_total,
+           case_cancelled],
     hint=[
         "asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE) gives a "
         "Process; `await proc.stdout.readline()` returns one line, b'' at the end.",
         "Put the reading loop in a coroutine of its own and give the whole of it to "
         "asyncio.wait_for(..., timeout): the deadline then counts from the start.",
         "On TimeoutError, proc.kill(); then, in every case, `await proc.wait()`: it "
-        "returns the returncode and reaps the child.",
+        "returns the returncode and reaps the child. If read_lines itself is cancelled, "
+        "kill and reap the child too, then re-raise the CancelledError.",
     ],
     solution=read_lines, timeout=15.0, label="ch7.lines_exercise")
 
@@ -296,16 +461,36 @@ lines_exercise = Exercise(
 
 
 @functools.lru_cache(maxsize=1)
-def _contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
-    """(server context, client context): a certificate for localhost and a CA trusting it."""
+def _ca() -> Any:
     import trustme
 
-    ca = trustme.CA()
+    return trustme.CA()
+
+
+@functools.lru_cache(maxsize=1)
+def _contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context): a certificate for localhost and a CA trusting it."""
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("localhost").configure_cert(server_ctx)
+    _ca().issue_cert("localhost").configure_cert(server_ctx)
     client_ctx = ssl.create_default_context()
-    ca.configure_trust(client_ctx)
+    _ca().configure_trust(client_ctx)
     return server_ctx, client_ctx
+
+
+def _fresh_client_context() -> ssl.SSLContext:
+    """A client context trusting the CA, new for each run: an answer may change the one
+    it is given (turn verification off, say), and must not change the next case's."""
+    client_ctx = ssl.create_default_context()
+    _ca().configure_trust(client_ctx)
+    return client_ctx
+
+
+@functools.lru_cache(maxsize=1)
+def _other_name_context() -> ssl.SSLContext:
+    """A server context whose certificate, from the same CA, is for another name."""
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    _ca().issue_cert("someone-else.invalid").configure_cert(server_ctx)
+    return server_ctx
 
 
 async def starttls_client(port: int, context: ssl.SSLContext) -> bytes:
@@ -328,23 +513,36 @@ async def starttls_client(port: int, context: ssl.SSLContext) -> bytes:
 class _StartTLSServer:
     """The server side of the exercise: records what it saw, in plain text and in TLS."""
 
-    def __init__(self, greeting: list[bytes]) -> None:
+    def __init__(self, greeting: list[bytes], refuse: bool = False,
+                 context: ssl.SSLContext | None = None) -> None:
         self.greeting = greeting
+        self.refuse = refuse  # answer 454 to STARTTLS, then only listen
+        self.context = context or _contexts()[0]
         self.events: list[str] = []
         self.plain: list[bytes] = []
+        self.secret: bytes | None = None  # the line received over TLS, if any
+        self.tls_error: ssl.SSLError | None = None  # after the handshake
+        self.closed_at_return: bool | None = None
         self.client_closed = asyncio.get_running_loop().create_future()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        loop = asyncio.get_running_loop()
         try:
             await self._converse(reader, writer)
         except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as exc:
             self.events.append(f"server error: {type(exc).__name__}")
+            if isinstance(exc, ssl.SSLError) and "tls" in self.events:
+                self.tls_error = exc
         finally:
             if not self.client_closed.done():
                 self.client_closed.set_result(False)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+            # The loop is closed when the case was stopped (a blocking answer) and the
+            # garbage collector closes this coroutine: nothing left to say goodbye to, and
+            # an await here would only print "coroutine ignored GeneratorExit".
+            if not loop.is_closed():
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
 
     async def _converse(self, reader: Any, writer: Any) -> None:
         for line in self.greeting:
@@ -360,14 +558,21 @@ class _StartTLSServer:
             writer.write(b"500 say STARTTLS first\n")
             return
         await asyncio.sleep(0.01)  # so a client that does not wait for 220 runs ahead
+        if self.refuse:
+            writer.write(b"454 TLS not available\n")
+            while (line := await self._line(reader)) is not None and line:
+                self.plain.append(line)  # whatever comes now comes in plain text
+            return
         writer.write(b"220 go ahead\n")
+        self.events.append("220")
         await writer.drain()
         self.plain.append(bytes(reader._buffer))  # sent before the upgrade: plain text
-        await writer.start_tls(_contexts()[0])
+        await writer.start_tls(self.context)
         self.events.append("tls")
         secret = await self._line(reader)
         if secret is None:
             return
+        self.secret = secret
         writer.write(b"250 secret received\n" if secret == b"SECRET\n"
                      else b"501 expected SECRET, got " + secret.strip() + b"\n")
         await writer.drain()
@@ -383,7 +588,8 @@ class _StartTLSServer:
             return None
 
 
-def _run_starttls(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]:
+def _run_starttls(fn: Any, greeting: list[bytes],
+                  **server: Any) -> tuple[Any, _StartTLSServer]:
     """Run ``fn`` against the server; a StreamWriter it never closed raises AssertionError.
 
     On 3.13+ asyncio closes a StreamWriter that is garbage-collected while open
@@ -392,7 +598,7 @@ def _run_starttls(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]
     """
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always", ResourceWarning)
-        result = _run_starttls_loop(fn, greeting)
+        result = _run_starttls_loop(fn, greeting, **server)
         gc.collect()
     if any("unclosed <StreamWriter" in str(w.message) for w in record):
         raise AssertionError(
@@ -402,16 +608,21 @@ def _run_starttls(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]
     return result
 
 
-def _run_starttls_loop(fn: Any, greeting: list[bytes]) -> tuple[Any, _StartTLSServer]:
+def _run_starttls_loop(fn: Any, greeting: list[bytes],
+                       **server_options: Any) -> tuple[Any, _StartTLSServer]:
     async def main() -> Any:
-        server_state = _StartTLSServer(greeting)
+        server_state = _StartTLSServer(greeting, **server_options)
         server = await asyncio.start_server(server_state.handle, HOST, 0)
         port = server.sockets[0].getsockname()[1]
         answer: Any = None
         try:
-            answer = await fn(port, _contexts()[1])
+            answer = await fn(port, _fresh_client_context())
         except Exception as exc:  # the server's evidence first, then the error
             answer = exc
+        # Has the close reached the server by now?  After writer.close() and
+        # wait_closed() it has: TLS's close waits for the server's close_notify,
+        # which the server sends once it has seen ours.
+        server_state.closed_at_return = server_state.client_closed.done()
         try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(server_state.client_closed), 3.0)
@@ -441,6 +652,13 @@ def _check_plain(server: _StartTLSServer, answer: Any) -> None:
     assert "no whole line" not in server.events, (
         "the server waited a second for a whole line and none came: end every line you "
         "send with '\\n' (b'STARTTLS\\n', b'SECRET\\n')")
+    if server.tls_error is not None and not server.secret:
+        raise AssertionError(
+            "after the TLS handshake the server received bytes that were not TLS records "
+            f"({server.tls_error.reason}): your secret went out in plain text, on the "
+            "connection's raw transport. After loop.start_tls(), write only to the "
+            "transport it returns; `await writer.start_tls(...)` does that switch for "
+            "the StreamWriter")
     if isinstance(answer, ssl.SSLCertVerificationError):
         raise AssertionError(
             f"the server's certificate was not accepted ({answer.verify_message}): use the "
@@ -453,6 +671,13 @@ def _check_plain(server: _StartTLSServer, answer: Any) -> None:
             "it speaks plain text: read its lines one by one with readline() (the greeting, "
             "then the 220) before start_tls. (ssl= in open_connection starts TLS at once; "
             "here it must wait for STARTTLS)")
+    if isinstance(answer, Exception) and "220" in server.events and "tls" not in server.events \
+            and server.greeting and b"".join(server.greeting).strip() in str(answer).encode():
+        raise AssertionError(
+            f"your code stopped with {type(answer).__name__}: {answer} -- that is the "
+            "server's greeting, which you took for its answer to STARTTLS (the server did "
+            "answer 220). The greeting comes first, when you connect: read it with "
+            "readline(), then send STARTTLS and read the next line")
     if isinstance(answer, BaseException):
         raise answer
 
@@ -473,6 +698,43 @@ def case_upgrade(fn: Any) -> None:
     assert server.client_closed.done() and server.client_closed.result() is True, (
         "the server never saw you close the connection: writer.close(), then "
         "await writer.wait_closed()")
+    assert server.closed_at_return, (
+        "your function returned before the connection was closed: writer.close() only "
+        "starts closing (TLS sends its close_notify and waits for the server's). "
+        "await writer.wait_closed() before you return")
+
+
+def case_refused(fn: Any) -> None:
+    """a server that answers 454 to STARTTLS: no TLS, so no secret"""
+    answer, server = _run_starttls(fn, [b"200 plain hello\n"], refuse=True)
+    if any(line and b"SECRET" in line for line in server.plain):
+        raise AssertionError(
+            "the server answered 454 (TLS not available) to STARTTLS, and you sent SECRET "
+            "anyway, in plain text: anyone on the path could read it. When the answer does "
+            "not start with 220, send nothing more and raise an error")
+    assert isinstance(answer, BaseException), (
+        f"the server answered 454 (TLS not available) to STARTTLS, and your function "
+        f"returned {answer!r} as if all went well: raise an error (ConnectionError, say), "
+        "so that the caller knows the secret was not delivered")
+
+
+def case_wrong_certificate(fn: Any) -> None:
+    """a server whose certificate is for another name: the upgrade must fail"""
+    answer, server = _run_starttls(fn, [b"200 plain hello\n"],
+                                   context=_other_name_context())
+    if server.secret is not None:
+        raise AssertionError(
+            "the server's certificate is for 'someone-else.invalid', not 'localhost', and "
+            "you sent it the secret: the name in the certificate was never checked. Pass "
+            "server_hostname='localhost' to start_tls, and keep the context's verification "
+            "on (check_hostname, verify_mode): without them any certificate from a trusted "
+            "CA passes, whoever holds it")
+    if isinstance(answer, ssl.SSLCertVerificationError):
+        return
+    assert isinstance(answer, BaseException), (
+        f"the server's certificate is for another name, so the handshake failed "
+        f"(SSLCertVerificationError), and your function returned {answer!r}: let the "
+        "error propagate, so that the caller knows the secret was not sent")
 
 
 def case_greeting_in_two_lines(fn: Any) -> None:
@@ -486,7 +748,7 @@ def case_greeting_in_two_lines(fn: Any) -> None:
 
 starttls_exercise = Exercise(
     "starttls_client",
-    cases=[case_upgrade, case_greeting_in_two_lines],
+    cases=[case_upgrade, case_greeting_in_two_lines, case_refused, case_wrong_certificate],
     hint=[
         "asyncio.open_connection(HOST, port) gives a reader and a writer; the "
         "conversation is one line at a time: readline() for each line the server sends.",
@@ -539,8 +801,11 @@ class _Wire:
     def __init__(self) -> None:
         self.written = bytearray()
         self.closed = False
+        self.after_close = bytearray()  # a real transport drops these
 
     def write(self, data: bytes) -> None:
+        if self.closed:
+            self.after_close += data
         self.written += data
 
     def take(self) -> bytes:
@@ -676,6 +941,34 @@ def _check_open(proto: Any, app: _App, done: Any, wire: _Wire, peer: _Peer) -> N
         f"after more bytes arrived on the open connection, the application's "
         f"connection_made had been called {len(app.made)} times; it should be called once: "
         "run the handshake step only while the state is 'handshake'")
+    _check_app_data(proto, app, peer)
+
+
+def _check_app_data(proto: Any, app: _App, peer: _Peer) -> None:
+    """Two records of application data in one data_received call, once the handshake is done."""
+    before = bytes(app.data)
+    peer.obj.write(b"two ")
+    peer.obj.write(b"records")  # each write() is a record of its own
+    proto.data_received(peer.outgoing.read())
+    got = bytes(app.data)[len(before):]
+    if got == b"two records":
+        return
+    assert got, (
+        "once the handshake was done, the server sent application data and the "
+        "application got nothing" + (
+            ": the bytes wait undecrypted in self._incoming. Call self._read_app_data() "
+            "when the state is 'open'" if proto._incoming.pending else
+            ": the bytes never reached self._incoming. data_received must write every "
+            "chunk it gets into self._incoming, in every state, then decrypt"))
+    assert not got.startswith(b"\x17\x03\x03"), (
+        f"the application got {got[:20]!r}...: that is ciphertext (TLS records). Decrypt "
+        "with self._read_app_data(), which hands the plain text to the application")
+    assert got != b"two ", (
+        "two TLS records came in one data_received call and the application got only the "
+        "first, b'two ': one read() decrypts one record. Decrypt until SSLWantReadError, "
+        "as self._read_app_data() does")
+    raise AssertionError(
+        f"the server sent b'two records' in two records; the application got {got!r}")
 
 
 def case_client_hello(cls: Any) -> None:
@@ -686,6 +979,13 @@ def case_client_hello(cls: Any) -> None:
         "connection_made() ran your _do_handshake(), and nothing was written to the "
         "transport: when do_handshake() raises SSLWantReadError, flush the outgoing BIO "
         "(self._flush()) before returning, or the server never hears from you")
+    if done.done() and isinstance(done.exception(), ssl.SSLWantReadError):
+        raise AssertionError(
+            "after the ClientHello, handshake_done was failed with SSLWantReadError: your "
+            "code took 'wait for the peer's bytes' for a failure. SSLWantReadError is a "
+            "subclass of ssl.SSLError, so an `except ssl.SSLError` clause placed before "
+            "`except ssl.SSLWantReadError` catches it too: put the SSLWantReadError "
+            "clause first")
     assert proto._state == "handshake" and not done.done() and not app.made, (
         "after the ClientHello nothing is finished: SSLWantReadError means 'wait for the "
         "peer's bytes', so leave the state 'handshake', do not set handshake_done and do "
@@ -762,6 +1062,13 @@ def case_handshake_fails(cls: Any) -> None:
     assert proto._state == "closed", (
         f"after a failed handshake self._state is {proto._state!r}; set it to 'closed'")
     assert wire.closed, "after a failed handshake, close the transport below"
+    assert not wire.after_close, (
+        "after the failed handshake you wrote the alert to the transport after closing it: "
+        "a closed transport drops what it is given. Flush first, then close")
+    assert wire.written, (
+        "the handshake failed and nothing was sent: the outgoing BIO holds the alert that "
+        "tells the server why (a bad certificate). Flush it (self._flush()) before closing "
+        "the transport, or the server only sees the connection drop")
 
 
 async def _echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -784,8 +1091,20 @@ def case_real_sockets(cls: Any) -> None:
             lambda: cls(_contexts()[1], app, server_hostname="localhost",
                         handshake_done=done), HOST, port)
         try:
-            await asyncio.wait_for(done, 5)
-            await asyncio.wait_for(app.lost, 5)
+            try:
+                await asyncio.wait_for(done, 5)
+            except TimeoutError:
+                raise AssertionError(
+                    "over real sockets the TLS handshake had not finished after 5 s "
+                    "(handshake_done was never set)") from None
+            try:
+                await asyncio.wait_for(app.lost, 5)
+            except TimeoutError:
+                raise AssertionError(
+                    f"over real sockets the server sent 100007 bytes and closed; 5 s later "
+                    f"the application had {len(app.data)} bytes and was never told "
+                    "connection_lost: some of the data (and the close_notify behind it) "
+                    "was never decrypted") from None
         finally:
             transport.close()
             server.close()
@@ -870,16 +1189,48 @@ def _guarded(loop_class: Any) -> Any:
     still raising NotImplementedError, say), nobody would reap it or close its transport.
     """
     class Guarded(loop_class):  # type: ignore[misc, valid-type]
+        # what went wrong on another thread, to be reported after the run
+        problems: list[str] = []
+
         def _watch_child(self, pid: int, transp: Any) -> None:
+            self._check_thread_of(transp)
             try:
                 super()._watch_child(pid, transp)
-            except BaseException:
+            except BaseException as exc:
                 with contextlib.suppress(Exception):
                     transp._proc.kill()
                     transp._proc.wait()
                 with contextlib.suppress(Exception):
                     transp.close()
+                if isinstance(exc, OSError) and exc.errno == errno.EBADF:
+                    raise AssertionError(
+                        f"_watch_child failed with OSError: {exc}: a number that is not an "
+                        "open file descriptor went to the selector. A pid is not an fd: "
+                        "open the child's pidfd, pidfd = os.pidfd_open(pid), and watch "
+                        "that with self._add_reader(pidfd, ...)") from None
                 raise
+
+        def _check_thread_of(self, transp: Any) -> None:
+            """The transport is not thread-safe: note an exit reported from another
+            thread, and deliver it on the loop's thread, as it should have been."""
+            loop_thread = threading.get_ident()  # _watch_child runs on the loop's thread
+            process_exited = transp._process_exited
+
+            def checked(returncode: int) -> None:
+                if threading.get_ident() == loop_thread:
+                    process_exited(returncode)
+                    return
+                Guarded.problems.append(
+                    f"the exit was reported to the transport from another thread "
+                    f"({threading.current_thread().name}): transp._process_exited, like "
+                    "everything on the loop, must run on the loop's thread. From a "
+                    "thread, go through self._child_watcher_callback(pid, returncode, "
+                    "transp), which uses call_soon_threadsafe (better: watch a pidfd "
+                    "with self._add_reader, no thread at all)")
+                with contextlib.suppress(RuntimeError):  # the loop may be closed
+                    self.call_soon_threadsafe(process_exited, returncode)
+
+            transp._process_exited = checked
 
         def close(self) -> None:
             # close() closes every pidfd still in _child_pidfds.  An entry whose child
@@ -903,10 +1254,18 @@ def _run_children(loop_class: Any, bodies: list[str], main_for: Any,
         pidfiles = [os.path.join(tmp, f"pid{n}") for n in range(len(bodies))]
         argvs = [_child(body, pidfile) for body, pidfile in zip(bodies, pidfiles, strict=True)]
         pidfds_before = _open_pidfds()
+        guarded = _guarded(loop_class)
         try:
-            result = run_in_loop(lambda: main_for(argvs), loop_factory=_guarded(loop_class),
-                                 clock=MonotonicClock(), max_iterations=200_000,
-                                 leaks=leaks)
+            try:
+                result = run_in_loop(lambda: main_for(argvs), loop_factory=guarded,
+                                     clock=MonotonicClock(), max_iterations=200_000,
+                                     leaks=leaks)
+            except AssertionError:
+                if guarded.problems:  # the cause, rather than what followed from it
+                    raise AssertionError(guarded.problems[0]) from None
+                raise
+            if guarded.problems:
+                raise AssertionError(guarded.problems[0])
         finally:
             left = _open_pidfds() - pidfds_before
             for pidfile in pidfiles:
@@ -1000,7 +1359,7 @@ def case_exit_code(loop_class: Any) -> None:
 
 def case_loop_stays_free(loop_class: Any) -> None:
     """the loop keeps running while a child sleeps 0.8 s"""
-    async def main(argvs: list) -> tuple[int, int]:
+    async def main(argvs: list) -> tuple[int, int, int]:
         ticks = 0
 
         async def ticker() -> None:
@@ -1009,17 +1368,44 @@ def case_loop_stays_free(loop_class: Any) -> None:
                 await asyncio.sleep(0.05)
                 ticks += 1
 
+        loop = asyncio.get_running_loop()
+        counter = _Iterations()
         proc = await asyncio.create_subprocess_exec(*argvs[0])
+        loop.add_instrument(counter)
         task = asyncio.ensure_future(ticker())
-        code = await _wait_reported(proc, "the child exited after 0.8 s")
+        try:
+            code = await _wait_reported(proc, "the child exited after 0.8 s")
+        finally:
+            loop.remove_instrument(counter)
         task.cancel()
-        return code, ticks
+        return code, ticks, counter.n
 
-    code, ticks = _run_children(loop_class, ["time.sleep(0.8); sys.exit(4)"], main)
+    code, ticks, iterations = _run_children(loop_class, ["time.sleep(0.8); sys.exit(4)"],
+                                            main)
     _check_code(code, 4)
     assert ticks >= 5, (
         f"a task ticking every 0.05 s ticked only {ticks} times while the child ran for "
         "0.8 s: the loop was held up. Do not wait for the child; let the selector tell you")
+    # A task ticking every 0.05 s for 0.8 s, and the child's exit: a few dozen iterations.
+    assert iterations < _BUSY_ITERATIONS, (
+        f"the loop ran {iterations} iterations while the child slept 0.8 s (a task ticking "
+        "every 0.05 s needs a few dozen): it was kept busy polling the child, waking up "
+        "again and again to ask (waitpid with WNOHANG, rescheduled with call_soon). Let "
+        "the selector wait on the child's pidfd instead: it wakes the loop once, when the "
+        "child exits")
+
+
+_BUSY_ITERATIONS = 1000
+
+
+class _Iterations:
+    """An instrument that counts the loop's iterations."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def before_run_once(self) -> None:
+        self.n += 1
 
 
 def case_killed(loop_class: Any) -> None:
@@ -1043,12 +1429,35 @@ def case_three_children(loop_class: Any) -> None:
         return list(await asyncio.gather(
             *(_wait_reported(p, "the children exited") for p in procs)))
 
-    codes = _run_children(loop_class, bodies, main)
+    # A child of ours that has exited and that nobody has reaped yet, and no business of
+    # the loop's: a watch that reaps "any child" (waitpid(-1)) takes it first.
+    bystander = subprocess.Popen(["/bin/sh", "-c", "exit 42"])
+    deadline = time.monotonic() + 5
+    while _pid_state_now(bystander.pid) == "running" and time.monotonic() < deadline:
+        time.sleep(0.005)
+    try:
+        codes = _run_children(loop_class, bodies, main)
+    except AssertionError:
+        _check_bystander(bystander)
+        raise
+    _check_bystander(bystander)
     assert codes == [5, 6, 7], (
         f"three children exited with 5, 6 and 7 (the second first); proc.wait() gave "
         f"{codes}: each exit must reach its own transport. Hand pidfd, pid and transp to "
         "the reader callback as arguments (add_reader(fd, callback, *args)), not through "
         "an attribute the next child overwrites")
+
+
+def _check_bystander(bystander: subprocess.Popen) -> None:
+    """Reap the bystander ourselves; fail if the answer's watch did it first."""
+    stolen = _pid_state_now(bystander.pid) == "gone"
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(bystander.pid, 0)
+    bystander.returncode = 42  # reaped, one way or the other: Popen must not wait again
+    assert not stolen, (
+        "your watch reaped another child of the process, one the loop was not watching "
+        "(it had exited with 42): os.waitpid(-1, ...) takes whichever child exited first. "
+        "Reap exactly the pid you were given, os.waitpid(pid, 0)")
 
 
 def case_close_while_running(loop_class: Any) -> None:
