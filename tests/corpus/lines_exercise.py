@@ -589,27 +589,6 @@ async def read_lines(argv, timeout):
         proc.kill()
     return lines, await proc.wait()
 '''},
-    {"name": 'cold3_kill_only_on_timeout', "kind": 'wrong',
-     "mistake": ('I kill the child in the except TimeoutError branch, like the notebook; if '
-                 'my function is cancelled I do nothing.'),
-     "expect": ['cancel'],
-     "source": r'''
-import asyncio
-
-async def read_lines(argv, timeout):
-    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
-    lines = []
-
-    async def pump():
-        while line := await proc.stdout.readline():
-            lines.append(line.decode().rstrip("\n"))
-
-    try:
-        await asyncio.wait_for(pump(), timeout)
-    except TimeoutError:
-        proc.kill()
-    return lines, await proc.wait()
-'''},
     {"name": 'cold3_swallows_cancel', "kind": 'wrong',
      "mistake": ('A cancel is just another way to stop, so I catch CancelledError with '
                  'TimeoutError, kill, reap and return the lines.'),

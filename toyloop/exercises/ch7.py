@@ -121,7 +121,12 @@ def _pid_state_now(pid: int) -> str:
 
 
 def _cleanup_child(pid: int) -> None:
-    """Whatever the answer did, leave no child behind."""
+    """Whatever the answer did, leave no child behind.
+
+    Only a child of ours is killed: a pid reaped long ago may belong to a stranger now.
+    """
+    if not _is_my_child(pid):
+        return
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     for _ in range(100):
@@ -132,6 +137,29 @@ def _cleanup_child(pid: int) -> None:
         if done:
             return
         time.sleep(0.01)
+
+
+def _is_my_child(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1]) == os.getpid()
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def _recording_loop(pids: list[int]) -> type:
+    """toyloop's loop, noting the pid of every child it starts in ``pids``.
+
+    A child killed before it wrote its pid file (the answer failed at once, and
+    closing its transport killed the child) would otherwise stay a zombie of this
+    process for good, and a later case's ``waitpid(-1)`` would find it.
+    """
+    class RecordingLoop(EventLoop):
+        def _watch_child(self, pid: int, transp: Any) -> None:
+            pids.append(pid)
+            super()._watch_child(pid, transp)
+
+    return RecordingLoop
 
 
 def _read_pid(pidfile: str) -> int | None:
@@ -227,14 +255,15 @@ def _run_lines_once(fn: Any, body: str, timeout: float, limit: float,
             return task.result()
 
         start = time.monotonic()
+        started: list[int] = []
         try:
-            result = run_in_loop(main, loop_factory=EventLoop, clock=MonotonicClock(),
-                                 max_iterations=200_000)
+            result = run_in_loop(main, loop_factory=_recording_loop(started),
+                                 clock=MonotonicClock(), max_iterations=200_000)
             elapsed = time.monotonic() - start
         finally:
             pid = _read_pid(pidfile)
-            if pid:
-                _cleanup_child(pid)
+            for child in {pid, *started} - {None}:
+                _cleanup_child(child)
     if pid is None:
         return result, ("never ran", "never ran"), elapsed
     return result, (at_return[0] if at_return else "gone", after[0]), elapsed
@@ -396,7 +425,7 @@ def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
             while _read_pid(pidfile) is None and not task.done() \
                     and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
-            await asyncio.sleep(0.2)  # let it read the first line
+            await asyncio.sleep(0.05)  # into its reading
             task.cancel()
             done, _ = await asyncio.wait([task], timeout=3)
             if not done:
@@ -408,13 +437,14 @@ def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
             pid = _read_pid(pidfile)
             return outcome, (await _pid_state_soon(pid) if pid else "never ran")
 
+        started: list[int] = []
         try:
-            outcome, later = run_in_loop(main, loop_factory=EventLoop,
+            outcome, later = run_in_loop(main, loop_factory=_recording_loop(started),
                                          clock=MonotonicClock(), max_iterations=200_000)
         finally:
             pid = _read_pid(pidfile)
-            if pid:
-                _cleanup_child(pid)
+            for child in {pid, *started} - {None}:
+                _cleanup_child(child)
     return outcome, (at_end[0] if at_end else "running", later)
 
 
@@ -1310,7 +1340,14 @@ async def _wait_reported(proc: Any, what: str) -> int:
 
     loop.set_exception_handler(handler)
     try:
-        return await asyncio.wait_for(proc.wait(), 3)
+        code = await asyncio.wait_for(proc.wait(), 3)
+        if _pid_state_now(proc.pid) == "zombie":
+            raise AssertionError(
+                f"proc.wait() returned {code!r}, yet the child (pid {proc.pid}) was still "
+                "a zombie, never reaped: your watch reaped another child of the process "
+                "and reported its status (os.waitpid(-1, ...) takes whichever child exited "
+                "first). Reap exactly the pid you were given, os.waitpid(pid, 0)")
+        return code
     except TimeoutError:
         if errors:
             raise _callback_error(errors[0]) from None
