@@ -375,24 +375,6 @@ async def read_lines(argv, timeout):
 # the hints and toyloop/ch7_unix.py only, without reading the checker, the reference
 # solution or the entries above.
 ANSWERS += [
-    {"name": 'cold3_subprocess_run', "kind": 'wrong',
-     "mistake": ('subprocess.run already has capture_output and timeout, and it kills the '
-                 'child on timeout, so I just call it.'),
-     "expect": ['blocked the loop'],
-     "source": r'''
-import signal
-import subprocess
-
-async def read_lines(argv, timeout):
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout or b""
-        if isinstance(out, bytes):
-            out = out.decode()
-        return out.splitlines(), -signal.SIGKILL
-    return done.stdout.splitlines(), done.returncode
-'''},
     {"name": 'cold3_waitpid_first', "kind": 'wrong',
      "mistake": ('I wait for the child with os.waitpid first, then read all it printed from '
                  'the pipe; the timeout only matters if waitpid is slow.'),
@@ -430,28 +412,6 @@ async def read_lines(argv, timeout):
         proc.kill()
         _, status = os.waitpid(proc.pid, 0)
         return lines, os.waitstatus_to_exitcode(status)
-'''},
-    {"name": 'cold3_timeout_leaves_child', "kind": 'wrong',
-     "mistake": ('On timeout I return what I have; the child gets cleaned up when the '
-                 'program exits anyway.'),
-     "expect": ['still running'],
-     "source": r'''
-import asyncio
-
-async def read_lines(argv, timeout):
-    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE)
-    lines = []
-
-    async def pump():
-        async for raw in proc.stdout:
-            lines.append(raw.decode().rstrip("\n"))
-        await proc.wait()
-
-    try:
-        await asyncio.wait_for(pump(), timeout)
-    except asyncio.TimeoutError:
-        pass
-    return lines, proc.returncode
 '''},
     {"name": 'cold3_kill_no_reap', "kind": 'wrong',
      "mistake": ('After kill() the returncode is -9 anyway, so I return that without waiting '
