@@ -328,17 +328,28 @@ def case_three_lines(fn: Any) -> None:
     _check_reaped(state, "after a normal exit")
 
 
-# The child writes half a line, waits until the reader has taken it out of the pipe
-# (FIONREAD on the pipe counts the bytes not yet read; at most 2 s), and a moment more,
-# then the rest: a reader that splits each read() into lines cuts 'half' in two.
-_HALF_A_LINE = """
+# Waits until the parent has taken what the child wrote out of its stdout pipe (FIONREAD
+# counts the bytes not yet read), at most 2 s; stdout that is not a pipe counts as read.
+_WAIT_DRAINED = """
 import fcntl, struct, termios
+def wait_drained():
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            if not struct.unpack('i', fcntl.ioctl(1, termios.FIONREAD, bytes(4)))[0]:
+                return
+        except OSError:
+            return
+        time.sleep(0.01)
+"""
+
+# Half a line, and once the reader has it, a pause and the rest: a reader that splits
+# each read() into lines cuts 'half' in two (the pause is long enough for the reading
+# task to take the first piece on its own, even on a loaded machine).
+_HALF_A_LINE = _WAIT_DRAINED + """
 sys.stdout.write('x\\nha'); sys.stdout.flush()
-deadline = time.monotonic() + 2
-while time.monotonic() < deadline and struct.unpack(
-        'i', fcntl.ioctl(1, termios.FIONREAD, bytes(4)))[0]:
-    time.sleep(0.01)
-time.sleep(0.1)
+wait_drained()
+time.sleep(0.25)
 sys.stdout.write('lf\\ny'); sys.stdout.flush(); sys.exit(3)
 """
 
@@ -406,7 +417,11 @@ def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
     Returns what became of the task ({"cancelled": True}, {"result": ...} or
     {"running": True}) and the child's state when ``fn`` finished and a moment later.
     """
-    body = "print('first', flush=True); time.sleep(30)"
+    # The child says when its first line has left the pipe: by then the answer's
+    # Process and pipes are set up, and a cancel lands in the answer's own code, not
+    # inside create_subprocess_exec (which cleans up after itself).
+    body = _WAIT_DRAINED + ("print('first', flush=True)\nwait_drained()\n"
+                            "open(sys.argv[1] + '.read', 'w').close()\ntime.sleep(30)\n")
     with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
         pidfile = os.path.join(tmp, "pid")
         argv = _child(body, pidfile)
@@ -422,7 +437,7 @@ def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
         async def main() -> tuple[dict, str]:
             task = asyncio.ensure_future(call())
             deadline = time.monotonic() + 5
-            while _read_pid(pidfile) is None and not task.done() \
+            while not os.path.exists(pidfile + ".read") and not task.done() \
                     and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
             await asyncio.sleep(0.05)  # into its reading
