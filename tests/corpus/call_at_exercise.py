@@ -65,7 +65,8 @@ def call_at(self, when, callback, *args, context=None):
     return timer
 '''},
     {"name": "sorted_copy", "kind": "wrong",
-     "mistake": "I rebuild the list with sorted(old + [entry]) so I never mutate it while it is used.",
+     "mistake": ("I rebuild the list with sorted(old + [entry]) so I never mutate it while it is "
+                 "used."),
      "expect": ["o(n"],
      "source": '''
 from toyloop.ch2_futures import TimerHandle
@@ -100,7 +101,8 @@ def call_at(self, when, callback, *args, context=None):
     return timer
 '''},
     {"name": "when_is_a_delay", "kind": "wrong",
-     "mistake": "I add self.time() to when, because I thought when was the number of seconds to wait.",
+     "mistake": ("I add self.time() to when, because I thought when was the number of seconds to "
+                 "wait."),
      "expect": ["delay"],
      "source": '''
 import heapq

@@ -107,7 +107,8 @@ def call_soon(self, callback, *args, context=None):
     return handle
 '''},
     {"name": "insert_front", "kind": "wrong",
-     "mistake": "I insert the handle at index 0, like a stack, so callbacks run last-in first-out.",
+     "mistake": ("I insert the handle at index 0, like a stack, so callbacks run last-in "
+                 "first-out."),
      "expect": ["order"],
      "source": '''
 from toyloop.ch2_futures import Handle
@@ -205,7 +206,8 @@ def call_soon(self, callback, *args, context=None):
     return handle
 '''},
     {"name": "closed_wrong_error", "kind": "wrong",
-     "mistake": "On a closed loop I raise ValueError, which felt like the right error for bad state.",
+     "mistake": ("On a closed loop I raise ValueError, which felt like the right error for bad "
+                 "state."),
      "expect": ["runtimeerror"],
      "source": '''
 from toyloop.ch2_futures import Handle

@@ -466,7 +466,8 @@ def growth_exponent(run, n):
     print(f"k = {math.log10(times[10 * n] / times[n]):.2f}")
 '''},
     {"name": "cold_big_o_string", "kind": "wrong",
-     "mistake": "I return the answer as a string like 'O(n^2)', which is what I would write on paper.",
+     "mistake": ("I return the answer as a string like 'O(n^2)', which is what I would write on "
+                 "paper."),
      "expect": ["number"],
      "source": '''
 import math
@@ -482,7 +483,8 @@ def growth_exponent(run, n):
     return f"O(n^{round(k)})"
 '''},
     {"name": "cold_log_of_difference", "kind": "wrong",
-     "mistake": "I take log10 of how much longer the big run took, t(10n) - t(n), not of the ratio.",
+     "mistake": ("I take log10 of how much longer the big run took, t(10n) - t(n), not of the "
+                 "ratio."),
      "expect": ["ratio"],
      "source": '''
 import math

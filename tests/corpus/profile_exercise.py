@@ -402,7 +402,8 @@ def find_slow_function(run):
     return max(rows, key=lambda key: len(rows[key][4]))[2]
 '''},
     {"name": "cold_prints_only", "kind": "wrong",
-     "mistake": "I print the top line of the report and return nothing; I read the name off the screen.",
+     "mistake": ("I print the top line of the report and return nothing; I read the name off the "
+                 "screen."),
      "expect": ["none"],
      "source": '''
 import cProfile
