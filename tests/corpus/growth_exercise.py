@@ -414,8 +414,8 @@ def growth_exponent(run, n):
     return math.log10(small) - math.log10(big)
 '''},
     {"name": "cold_stopwatch_not_reset", "kind": "wrong",
-     "mistake": ("I start the stopwatch once and read it after each run, so the second time "
-                 "also contains the first run."),
+     "mistake": ("I start the stopwatch once per round and read it after each run, so the "
+                 "big time also contains the small run before it."),
      "expect": ["t(n)"],
      "source": '''
 import math
@@ -423,12 +423,14 @@ import time
 
 
 def growth_exponent(run, n):
-    start = time.process_time()
-    run(n)
-    t_small = time.process_time() - start
-    run(10 * n)
-    t_big = time.process_time() - start
-    return math.log10(t_big / t_small)
+    small = big = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        run(n)
+        small = min(small, time.process_time() - start)
+        run(10 * n)
+        big = min(big, time.process_time() - start)
+    return math.log10(big / small)
 '''},
     {"name": "cold_per_operation", "kind": "wrong",
      "mistake": ("I divide each time by its size first, to compare the time per operation, "

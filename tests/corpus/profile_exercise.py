@@ -519,8 +519,11 @@ def find_slow_function(run):
     print(f"run took {time.perf_counter() - start:.3f} s")
     return "run"
 '''},
-    # -------------------------------------------------------------- correct
-    {"name": "cold_stats_profile", "kind": "correct",
+    {"name": "cold_stats_profile", "kind": "wrong",
+     "mistake": ("I use pstats' get_stats_profile(), whose func_profiles is keyed by the bare "
+                 "function name: a method and the super() method it calls (both "
+                 "_timer_handle_cancelled) overwrite each other, so the slow one may vanish."),
+     "expect": ["same name"],
      "source": '''
 import cProfile
 import pstats
@@ -531,6 +534,20 @@ def find_slow_function(run):
     prof.runcall(run)
     functions = pstats.Stats(prof).get_stats_profile().func_profiles
     return max(functions, key=lambda name: functions[name].tottime)
+'''},
+    # -------------------------------------------------------------- correct
+    {"name": "cold_context_manager", "kind": "correct",
+     "source": '''
+import cProfile
+import heapq
+
+
+def find_slow_function(run):
+    with cProfile.Profile() as prof:
+        run()
+    prof.create_stats()   # prof.stats: {(file, line, name): (cc, nc, tottime, cumtime, callers)}
+    [(_own, key)] = heapq.nlargest(1, ((row[2], key) for key, row in prof.stats.items()))
+    return key[2]
 '''},
     {"name": "cold_runctx_own_namespace", "kind": "correct",
      "source": '''
