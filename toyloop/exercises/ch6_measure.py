@@ -215,6 +215,11 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
                 "(file, line, name)")
     share = 100 * rows[name][2] / total
     top_share = 100 * rows[top_own][2] / total
+    if answer.startswith(("<built-in", "<method '")) and share < top_share / 3:
+        return (f"{answer!r} is a built-in (C) function: it has {share:.0f}% of the own time; "
+                f"another function has {top_share:.0f}%. The slow part here is Python code "
+                "of the loop: rank every function of the profile by own time (tottime), "
+                "with nothing filtered out, and name the first")
     per_call = {n: row[2] / row[1] for n, row in rows.items() if row[1]}
     slow_calls = max(rows[expected][1], 1)
     if rows[name][1] * 10 <= slow_calls and per_call.get(name, 0) >= 0.5 * max(per_call.values()):
@@ -234,8 +239,8 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     if share < 0.5:
         return (f"{name!r} has almost none of the own time ({share:.1f}%); another function "
                 f"has {top_share:.0f}%. The slow part is the function with the *most* own "
-                "time (tottime): take the largest (max, or a descending sort), not the "
-                "smallest")
+                "time (tottime): rank by that column, largest first (not the smallest, and "
+                "not by another column)")
     most_calls = max(row[1] for row in rows.values())
     most_primitive = max(row[0] for row in rows.values())
     # Ties count, and so do near-ties: the checker's own profile is a second run, whose
@@ -464,7 +469,8 @@ def _judge_growth(value: Any, exact: int, low: float, high: float,
                 "workload: return log10(t(10n) / t(n)), not a percentage or a time")
     return (f"you returned {value:.2f}, far below the exponent {exact} of this workload. "
             "Return log10(t(10n) / t(n)); if you did, something in your timing costs the same "
-            "at every size (a sleep, a print, setup) and hides the growth")
+            "at every size (a sleep, a print, setup) and hides the growth, or the clock is "
+            "read around something other than run(size), so both times are near zero")
 
 
 def _growth_case(index: int) -> Callable[[Any], None]:
@@ -488,19 +494,65 @@ def _growth_case(index: int) -> Callable[[Any], None]:
     return case
 
 
+# Formulas a learner may use instead of log10(t(10n) / t(n)), from the ratio r of the
+# two times and n.  A linear and a quadratic workload together tell them apart where
+# one workload cannot (per operation gives 0 on a linear one, like a constant cost).
+_FORMULAS: dict[str, Callable[[float, int], float]] = {
+    "right": lambda r, n: math.log10(r),
+    "per operation": lambda r, n: math.log10(r) - 1,
+    "log base n": lambda r, n: math.log(r, n),
+    "ratio over 10": lambda r, n: r / 10,
+}
+
+
+def _formula_mistake(values: list[float], runs: list[_SizedRun]) -> str | None:
+    """The wrong formula that gives both values from the calls they timed, if exactly one
+    does (within 0.15, or 15% of a larger value); None otherwise."""
+    measured = []
+    for run in runs:
+        c1, c10 = run.best("cpu", run.n), run.best("cpu", 10 * run.n)
+        if c1 <= 0 or c10 <= c1:
+            return None
+        measured.append((c10 / c1, run.n))
+
+    def fits(formula: Callable[[float, int], float]) -> bool:
+        return all(abs(v - formula(r, n)) <= max(0.15, 0.15 * abs(formula(r, n)))
+                   for v, (r, n) in zip(values, measured, strict=True))
+
+    matched = [name for name, formula in _FORMULAS.items() if fits(formula)]
+    if len(matched) != 1 or matched[0] == "right":
+        return None
+    got = (f"you returned {values[0]:.2f} for a linear workload and {values[1]:.2f} for a "
+           "quadratic one")
+    if matched[0] == "per operation":
+        return (f"{got}: one less than their exponents, 1 and 2. Dividing each time by its "
+                "size gives the growth of the time per operation, n**(k-1); take log10 of "
+                "the ratio of the whole times, t(10n) / t(n)")
+    if matched[0] == "log base n":
+        return (f"{got}: the logarithm of t(10n) / t(n) in base n (n = {runs[0].n} and "
+                f"{runs[1].n}). The sizes differ by a factor of 10, not n: the ratio is "
+                "10**k, so k = log10 of the ratio")
+    return (f"{got}: t(10n) / t(n) divided by 10, which gives 1 for a linear workload only "
+            "by coincidence (a quadratic one gives 10, not 2). The exponent is log10 of "
+            "the ratio")
+
+
 def _case_not_constant(candidate: Any) -> None:
     """the two workloads get two different exponents (your function measures)"""
-    values = []
+    values, runs = [], []
     for _title, loop_factory, workload, n, _exact, _range, _idle in GROWTH_CASES:
         run = _SizedRun(loop_factory, workload, n)
         value = candidate(run, n)
         if (n not in run.sizes or 10 * n not in run.sizes or isinstance(value, bool)
-                or not isinstance(value, numbers.Real)):
+                or not isinstance(value, numbers.Real) or not math.isfinite(value)):
             return  # the cases below say what is wrong with it
         values.append(value)
+        runs.append(run)
     assert values[0] != values[1], (
         f"you returned {values[0]!r} for both workloads, the same for each: compute the "
         "exponent from the two times you measured")
+    mistake = _formula_mistake(values, runs)
+    assert mistake is None, mistake
 
 
 growth_exercise = Exercise(
