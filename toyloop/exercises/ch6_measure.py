@@ -209,6 +209,12 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     total = sum(row[2] for row in rows.values()) or 1.0
     top_own = max(rows, key=lambda n: rows[n][2])
     profilers = ("enable", "disable", "runcall")  # the profiler's, not gc.disable in run()
+    if name not in rows and answer.startswith(("<built-in", "<method '")) \
+            and name not in profilers:
+        return (f"{answer!r} is a built-in function with almost no own time: it is not even "
+                "in the checker's own profile of the same workload. The slow part is the "
+                "function with the *most* own time (tottime): rank by that column, largest "
+                "first")
     if name not in rows or (name in profilers and "gc." not in answer):
         return (f"{answer!r} is not a function the workload ran: take the name from the "
                 "profile of run() (profiler.runcall(run)), the third item of a pstats key "
