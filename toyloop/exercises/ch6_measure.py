@@ -226,13 +226,17 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     # An outer function called once or twice (run_on, a wrapper) has nearly all the
     # cumulative time too: a per-call cumulative ranking names it.
     outer = rows[name][1] <= 2 and rows[name][3] >= 0.8 * top_cum
-    if not builtin and (name == "run" or rows[name][3] >= top_cum or outer) \
-            and rows[name][3] > 2 * rows[name][2]:
+    top = name == "run" or rows[name][3] >= top_cum
+    if not builtin and (top or outer) and rows[name][3] > 2 * rows[name][2]:
+        if not top:  # an outer function, run once or twice
+            return (f"{name!r} runs {rows[name][1]} time(s) and holds nearly all the "
+                    "cumulative time (cumtime), which includes everything it calls. Ranked "
+                    "by cumulative time, or by any time per call, such an outer function "
+                    "comes first. The slow part is the function with the most total own "
+                    "time (tottime)")
         return (f"{name!r} has the most cumulative time (cumtime), which includes the time "
                 "of everything it calls, so the outermost function always wins. The slow "
-                "part is the function with the most own time (tottime)"
-                + (". (Ranked by time per call, a function that runs once, as this one "
-                   "does, also comes first: rank by total own time.)" if outer else ""))
+                "part is the function with the most own time (tottime)")
     slow_calls = max(rows[expected][1], 1)
     if rows[name][1] * 10 <= slow_calls:
         # Rarely called: a per-call ranking picks such a function (with a wall-clock
