@@ -229,7 +229,8 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     top = name == "run" or rows[name][3] >= top_cum
     if not builtin and (top or outer) and rows[name][3] > 2 * rows[name][2]:
         if not top:  # an outer function, run once or twice
-            return (f"{name!r} runs {rows[name][1]} time(s) and holds nearly all the "
+            return (f"{name!r} runs {rows[name][1]} time(s), has {share:.0f}% of the own "
+                    f"time (another function has {top_share:.0f}%) and holds nearly all the "
                     "cumulative time (cumtime), which includes everything it calls. Ranked "
                     "by cumulative time, or by any time per call, such an outer function "
                     "comes first. The slow part is the function with the most total own "
@@ -411,13 +412,24 @@ def _explain_from_records(value: float, exact: int, run: _SizedRun) -> str | Non
                 "setup) and hides the growth, or the clock is read before and after "
                 "something other than run(size), so both times are near zero and their "
                 "ratio is noise. Take log10 of t(10n) / t(n), the whole time of each call")
+    r = c10 / c1
     guesses = {"right": k, "inverted": -k, "per operation": k - 1, "log of a time":
-               math.log10(c10 - c1) if c10 > c1 else math.log10(c10)}
+               math.log10(c10 - c1) if c10 > c1 else math.log10(c10),
+               "ratio": r, "natural log": math.log(r), "log2": math.log2(r)}
     if run.idle:
         guesses["wall clock"] = math.log10(run.best("wall", 10 * n) / run.best("wall", n))
     mistake = min(guesses, key=lambda g: abs(value - guesses[g]))
-    if abs(value - guesses[mistake]) > 0.1:
+    if abs(value - guesses[mistake]) > max(0.1, 0.08 * abs(guesses[mistake])):
         return None
+    if mistake == "ratio":
+        return (f"you returned {value:.1f}, the ratio t(10n)/t(n) itself; the exponent is "
+                "its log10 (the sizes differ by a factor of 10)")
+    if mistake == "natural log":
+        return (f"you returned {value:.2f}, about {exact} x 2.3: that is the natural log "
+                "of the ratio. Use math.log10, since the sizes differ by a factor of 10")
+    if mistake == "log2":
+        return (f"you returned {value:.2f}, about {exact} x 3.3: that is log2 of the ratio. "
+                "Use math.log10, since the sizes differ by a factor of 10")
     if mistake == "wall clock":
         return (f"you returned {value:.2f}, the exponent wall-clock time gives here. In "
                 f"this check run(n) also waits {run.idle} s without using the CPU, as a "
