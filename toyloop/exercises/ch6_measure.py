@@ -447,6 +447,28 @@ def _explain_from_records(value: float, exact: int, run: _SizedRun) -> str | Non
     return None
 
 
+def _not_from_these_calls(value: float, run: _SizedRun) -> str | None:
+    """A message when an exponent in the accepted range is not what the calls the learner
+    made measured (more than 0.3 away): right by luck, not by measuring."""
+    c1, c10 = run.best("cpu", run.n), run.best("cpu", 10 * run.n)
+    if c1 <= 0 or c10 <= 0:
+        return None
+    k = math.log10(c10 / c1)
+    if abs(value - k) <= 0.3:
+        return None
+    w1, w10 = run.best("wall", run.n), run.best("wall", 10 * run.n)
+    if w1 > 0 and w10 > 0 and abs(value - math.log10(w10 / w1)) <= 0.1:
+        return (f"you returned {value:.2f}, the exponent of the wall-clock times of your "
+                f"calls; their CPU times give {k:.2f}. Wall time (time.time, perf_counter, "
+                "timeit's default timer) also counts the time other programs hold the CPU. "
+                "Time with time.process_time()")
+    return (f"you returned {value:.2f}, but the calls your function made took "
+            f"{c1 * 1e3:.1f} ms of CPU at n and {c10 * 1e3:.1f} ms at 10n: an exponent of "
+            f"{k:.2f}. Your number does not come from timing run(size): read the clock just "
+            "before and just after each run(size) call (a stopwatch that stops before run() "
+            "starts reads near zero at both sizes, and their ratio is noise)")
+
+
 def _judge_growth(value: Any, exact: int, low: float, high: float,
                   run: _SizedRun) -> str | None:
     """None when ``value`` is the exponent of a workload that grows like n**exact.
@@ -466,6 +488,9 @@ def _judge_growth(value: Any, exact: int, low: float, high: float,
         return (f"your function returned {value!r}; return the exponent as a number "
                 "(about 1 when the time grows tenfold, 2 when it grows a hundredfold)")
     if low <= value <= high:
+        stray = _not_from_these_calls(value, run)
+        if stray:
+            return stray
         if sizes.count(n) < 2 or sizes.count(10 * n) < 2:
             return (f"you timed run(n) {sizes.count(n)} and run(10 * n) "
                     f"{sizes.count(10 * n)} time(s): one run each proves little, since on a "
