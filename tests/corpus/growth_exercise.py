@@ -545,10 +545,13 @@ import time
 
 def growth_exponent(run, n):
     def cpu(size):
-        t0 = time.process_time()
-        t1 = time.process_time()
-        run(size)
-        return max(t1 - t0, 1e-9)
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            t1 = time.process_time()
+            run(size)
+            best = min(best, max(t1 - t0, 1e-9))
+        return best
     return math.log10(cpu(10 * n) / cpu(n))
 '''},
     {"name": "cold_returns_all_numbers", "kind": "wrong",
