@@ -70,8 +70,15 @@ lab: venv
 
 test: test-unit test-notebooks
 
+# Unit tests run in JOBS processes (pytest-xdist): most of their time is spent waiting
+# (timeouts the checkers must see expire, children, sockets), not computing.  The browser
+# tests run afterwards in one process: one JupyterLab and one chromium, on a machine no
+# longer busy (xdist's loadgroup would do it, but does not group on pytest 9.2:
+# pytest-xdist issue 1386).  JOBS=0 runs the unit tests in this process.
+JOBS ?= 4
 test-unit: venv
-	$(VPY) -m pytest tests
+	$(VPY) -m pytest -n $(JOBS) tests --ignore=tests/browser
+	$(VPY) -m pytest tests/browser
 
 # nbval runs every notebook in a kernel of the venv's Python and compares outputs after
 # notebooks/sanitize.cfg's substitutions: conftest.py sets those defaults (and the cell
