@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 
 from tests.corpus import ENTRY, EXERCISES, load
-from toyloop.exercises import ch0, ch1, ch2, ch3, ch4, ch5, ch7
+from toyloop.exercises import ch0, ch1, ch2, ch3, ch4, ch5, ch6, ch7
 from toyloop.tools import watchdog
 from toyloop.tools.checker import CORRECT, CheckResult, Exercise
 
-_MODULES = (ch0, ch1, ch2, ch3, ch4, ch5, ch7)
+_MODULES = (ch0, ch1, ch2, ch3, ch4, ch5, ch6, ch7)
 HANG_LIMIT = 3.0  # seconds for an answer that never gives the loop back
 
 

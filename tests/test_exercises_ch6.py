@@ -191,6 +191,19 @@ def test_counting_deque_still_behaves_like_a_deque() -> None:
     assert isinstance(spy, collections.deque)
 
 
+def test_counting_deque_counts_what_a_deque_really_walks() -> None:
+    """insert at either end is O(1) in CPython (an append); reverse() walks everything."""
+    spy = ch6._filled_deque(100)
+    spy.insert(len(spy), "end")
+    spy.insert(0, "front")
+    assert spy.touched == 2
+    spy.insert(50, "middle")
+    assert spy.touched > 40
+    spy.touched = 0
+    spy.reverse()
+    assert spy.touched == len(spy)
+
+
 # A learner who asks for .solution() and pastes it into the notebook's stub cell: the
 # source must run with only the names chapter 6's setup cell imported.
 NOTEBOOK_SETUP = """

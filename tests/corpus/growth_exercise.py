@@ -274,3 +274,356 @@ def growth_exponent(run, n):
     return math.log(t_big / t_small) / math.log(10)
 '''},
 ]
+
+# Written cold (session 3): from notebook 06's prose, the exercise statement and stub, the
+# hints and the module docstring only, without reading the checker's cases or the entries
+# above. Names start with ``cold_``.
+ANSWERS += [
+    {"name": "cold_ratio_best_of_three", "kind": "wrong",
+     "mistake": ("I return how many times longer the big run took; I thought that ratio was "
+                 "the exponent."),
+     "expect": ["log"],
+     "source": '''
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            run(size)
+            best = min(best, time.process_time() - t0)
+        return best
+    return cpu(10 * n) / cpu(n)
+'''},
+    {"name": "cold_math_log", "kind": "wrong",
+     "mistake": "I used math.log, which I thought was base 10.",
+     "expect": ["log10"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    t = []
+    for size in (n, 10 * n):
+        t0 = time.process_time()
+        run(size)
+        t.append(time.process_time() - t0)
+    return math.log(t[1] / t[0])
+'''},
+    {"name": "cold_time_time", "kind": "wrong",
+     "mistake": "I time with time.time(), the clock I always use.",
+     "expect": ["cpu"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def took(size):
+        best = None
+        for _ in range(3):
+            start = time.time()
+            run(size)
+            spent = time.time() - start
+            best = spent if best is None else min(best, spent)
+        return best
+    return math.log10(took(10 * n) / took(n))
+'''},
+    {"name": "cold_perf_counter", "kind": "wrong",
+     "mistake": ("I use time.perf_counter because the docs call it the clock for measuring "
+                 "durations; it is wall time, not CPU time."),
+     "expect": ["cpu"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def took(size):
+        start = time.perf_counter()
+        run(size)
+        return time.perf_counter() - start
+    small = min(took(n) for _ in range(3))
+    big = min(took(10 * n) for _ in range(3))
+    return math.log10(big / small)
+'''},
+    {"name": "cold_timeit_default_timer", "kind": "wrong",
+     "mistake": ("I use timeit.repeat with its default timer, which I did not know is "
+                 "perf_counter, wall time."),
+     "expect": ["cpu"],
+     "source": '''
+import math
+import timeit
+
+
+def growth_exponent(run, n):
+    small = min(timeit.repeat(lambda: run(n), number=1, repeat=3))
+    big = min(timeit.repeat(lambda: run(10 * n), number=1, repeat=3))
+    return math.log10(big / small)
+'''},
+    {"name": "cold_datetime_now", "kind": "wrong",
+     "mistake": "I take datetime.now() before and after and subtract, as in my logging code.",
+     "expect": ["cpu"],
+     "source": '''
+import math
+from datetime import datetime
+
+
+def growth_exponent(run, n):
+    def took(size):
+        start = datetime.now()
+        run(size)
+        return (datetime.now() - start).total_seconds()
+    return math.log10(min(took(10 * n) for _ in range(3)) / min(took(n) for _ in range(3)))
+'''},
+    {"name": "cold_one_run_each", "kind": "wrong",
+     "mistake": ("I time each size exactly once; one measurement each seemed enough, the hint "
+                 "about several runs was for slow machines."),
+     "expect": ["once"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    t0 = time.process_time()
+    run(n)
+    t1 = time.process_time()
+    run(10 * n)
+    t2 = time.process_time()
+    return math.log10((t2 - t1) / (t1 - t0))
+'''},
+    {"name": "cold_logs_subtracted_wrong_way", "kind": "wrong",
+     "mistake": "I subtract the logs the wrong way round, log(t(n)) - log(t(10n)).",
+     "expect": ["negative"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    small = min(cpu(n) for _ in range(3))
+    big = min(cpu(10 * n) for _ in range(3))
+    return math.log10(small) - math.log10(big)
+'''},
+    {"name": "cold_stopwatch_not_reset", "kind": "wrong",
+     "mistake": ("I start the stopwatch once per round and read it after each run, so the "
+                 "big time also contains the small run before it."),
+     "expect": ["t(n)"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    small = big = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        run(n)
+        small = min(small, time.process_time() - start)
+        run(10 * n)
+        big = min(big, time.process_time() - start)
+    return math.log10(big / small)
+'''},
+    {"name": "cold_per_operation", "kind": "wrong",
+     "mistake": ("I divide each time by its size first, to compare the time per operation, "
+                 "then take log10 of that ratio."),
+     "expect": ["per"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def per_op(size):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            run(size)
+            best = min(best, (time.process_time() - t0) / size)
+        return best
+    return math.log10(per_op(10 * n) / per_op(n))
+'''},
+    {"name": "cold_prints_exponent", "kind": "wrong",
+     "mistake": "I print k nicely formatted but never return it.",
+     "expect": ["none"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    times = {}
+    for size in (n, 10 * n):
+        t0 = time.process_time()
+        run(size)
+        times[size] = time.process_time() - t0
+    print(f"k = {math.log10(times[10 * n] / times[n]):.2f}")
+'''},
+    {"name": "cold_big_o_string", "kind": "wrong",
+     "mistake": ("I return the answer as a string like 'O(n^2)', which is what I would write on "
+                 "paper."),
+     "expect": ["number"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    k = math.log10(min(cpu(10 * n) for _ in range(3)) / min(cpu(n) for _ in range(3)))
+    return f"O(n^{round(k)})"
+'''},
+    {"name": "cold_log_of_difference", "kind": "wrong",
+     "mistake": ("I take log10 of how much longer the big run took, t(10n) - t(n), not of the "
+                 "ratio."),
+     "expect": ["ratio"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    small = min(cpu(n) for _ in range(3))
+    big = min(cpu(10 * n) for _ in range(3))
+    return math.log10(big - small)
+'''},
+    {"name": "cold_log_base_n", "kind": "wrong",
+     "mistake": "I took the logarithm in base n, since the time grows like n**k.",
+     "expect": ["log10"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    small = min(cpu(n) for _ in range(3))
+    big = min(cpu(10 * n) for _ in range(3))
+    return math.log(big / small, n)
+'''},
+    {"name": "cold_ratio_over_ten", "kind": "wrong",
+     "mistake": ("I divide the ratio by 10, reasoning that a tenfold time for a tenfold size "
+                 "means 1."),
+     "expect": ["log"],
+     "source": '''
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    return min(cpu(10 * n) for _ in range(3)) / min(cpu(n) for _ in range(3)) / 10
+'''},
+    {"name": "cold_timed_nothing", "kind": "wrong",
+     "mistake": ("I read the clock twice and then call run: my stopwatch stops before the "
+                 "work starts."),
+     "expect": ["zero"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            t1 = time.process_time()
+            run(size)
+            best = min(best, max(t1 - t0, 1e-9))
+        return best
+    return math.log10(cpu(10 * n) / cpu(n))
+'''},
+    {"name": "cold_returns_all_numbers", "kind": "wrong",
+     "mistake": "I return the exponent together with both times, so the caller can check my work.",
+     "expect": ["number"],
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    def cpu(size):
+        t0 = time.process_time()
+        run(size)
+        return time.process_time() - t0
+    small = min(cpu(n) for _ in range(3))
+    big = min(cpu(10 * n) for _ in range(3))
+    return math.log10(big / small), small, big
+'''},
+    # -------------------------------------------------------------- correct
+    {"name": "cold_ns_median", "kind": "correct",
+     "source": '''
+import math
+import statistics
+import time
+
+
+def growth_exponent(run, n):
+    def cpu_ns(size):
+        samples = []
+        for _ in range(3):
+            before = time.process_time_ns()
+            run(size)
+            samples.append(time.process_time_ns() - before)
+        return statistics.median(samples)
+    return math.log10(cpu_ns(10 * n) / cpu_ns(n))
+'''},
+    {"name": "cold_thread_time_big_first", "kind": "correct",
+     "source": '''
+import math
+import time
+
+
+def growth_exponent(run, n):
+    """The CPU time of this thread; the bigger size first, then the smaller."""
+    best = {}
+    for size in (10 * n, n, 10 * n, n, 10 * n, n):
+        start = time.thread_time()
+        run(size)
+        spent = time.thread_time() - start
+        best[size] = min(spent, best.get(size, spent))
+    return math.log10(best[10 * n] / best[n])
+'''},
+    {"name": "cold_getrusage", "kind": "correct",
+     "source": '''
+import math
+import resource
+
+
+def growth_exponent(run, n):
+    def cpu_seconds():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def fastest(size):
+        spans = []
+        for _ in range(3):
+            begin = cpu_seconds()
+            run(size)
+            spans.append(cpu_seconds() - begin)
+        return min(spans)
+
+    return math.log(fastest(10 * n) / fastest(n)) / math.log(10)
+'''},
+]

@@ -267,3 +267,320 @@ def find_slow_function(run):
     return lines[-1].split("(")[-1].rstrip(")")   # "file.py:12(call_soon)" -> "call_soon"
 '''},
 ]
+
+# Written cold (session 3): from notebook 06's prose, the exercise statement and stub, the
+# hints and the module docstring only, without reading the checker's cases or the entries
+# above. Names start with ``cold_``.
+ANSWERS += [
+    {"name": "cold_sorted_by_cumtime", "kind": "wrong",
+     "mistake": ("I sort the rows by cumulative time, biggest first, because that is how the "
+                 "profiler report I know is ordered."),
+     "expect": ["cumulative"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.enable()
+    run()
+    prof.disable()
+    rows = pstats.Stats(prof).stats
+    ranked = sorted(rows.items(), key=lambda kv: kv[1][3], reverse=True)
+    return ranked[0][0][2]
+'''},
+    {"name": "cold_fcn_list_last", "kind": "wrong",
+     "mistake": ("I sort_stats('tottime') and take the last entry of fcn_list, thinking the "
+                 "sort is ascending like sorted()."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    st = pstats.Stats(prof)
+    st.sort_stats("tottime")
+    return st.fcn_list[-1][2]
+'''},
+    {"name": "cold_time_per_call", "kind": "wrong",
+     "mistake": ("I rank by own time per call, the slowest single call, not by the total own "
+                 "time of the function."),
+     "expect": ["per call"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    best = max(rows, key=lambda key: rows[key][2] / rows[key][1])
+    return best[2]
+'''},
+    {"name": "cold_children_time", "kind": "wrong",
+     "mistake": ("I take cumulative minus own time, thinking that was the time spent inside "
+                 "the function."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    best = max(rows, key=lambda key: rows[key][3] - rows[key][2])
+    return best[2]
+'''},
+    {"name": "cold_min_own_time", "kind": "wrong",
+     "mistake": "I typed min where I meant max.",
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    return min(rows.items(), key=lambda item: item[1][2])[0][2]
+'''},
+    {"name": "cold_first_key", "kind": "wrong",
+     "mistake": ("I return the first function in the stats dict, thinking the profiler "
+                 "lists the slowest first."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    first = next(iter(pstats.Stats(prof).stats))
+    return first[2]
+'''},
+    {"name": "cold_profiles_global_run", "kind": "wrong",
+     "mistake": ("I profile the string 'run()', which runs the notebook's global run (mystery "
+                 "loop 1), not the run I was given."),
+     "expect": ["never"],
+     "source": '''
+import cProfile
+import pstats
+
+from toyloop.exercises import ch6_measure
+
+run = ch6_measure.mystery(1)
+
+
+def find_slow_function(_run):
+    prof = cProfile.Profile()
+    prof.runctx("run()", globals(), {})
+    rows = pstats.Stats(prof).stats
+    return max(rows, key=lambda key: rows[key][2])[2]
+'''},
+    {"name": "cold_most_callers", "kind": "wrong",
+     "mistake": ("I pick the function called from the most places, thinking the busy one is "
+                 "the slow one."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    return max(rows, key=lambda key: len(rows[key][4]))[2]
+'''},
+    {"name": "cold_prints_only", "kind": "wrong",
+     "mistake": ("I print the top line of the report and return nothing; I read the name off the "
+                 "screen."),
+     "expect": ["none"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(1)
+'''},
+    {"name": "cold_only_my_code", "kind": "wrong",
+     "mistake": ("I leave out everything from toyloop's own files to see only 'my' code, so "
+                 "the loop's slow method is filtered away."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = {key: row for key, row in pstats.Stats(prof).stats.items()
+            if "toyloop" not in key[0]}
+    return max(rows, key=lambda key: rows[key][2])[2]
+'''},
+    {"name": "cold_builtins_only", "kind": "wrong",
+     "mistake": ("I meant to drop the built-in functions (file '~') but wrote == instead of "
+                 "!=, so I keep only them."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = {key: row for key, row in pstats.Stats(prof).stats.items() if key[0] == "~"}
+    return max(rows, key=lambda key: rows[key][2])[2]
+'''},
+    {"name": "cold_calls_times_own", "kind": "wrong",
+     "mistake": ("I weight own time by the number of calls, because a function called often "
+                 "matters more."),
+     "expect": ["own time"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    return max(rows, key=lambda key: rows[key][1] * rows[key][2])[2]
+'''},
+    {"name": "cold_returns_line", "kind": "wrong",
+     "mistake": "I return the line number of the slow function; I mixed up the key's fields.",
+     "expect": ["name"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    rows = pstats.Stats(prof).stats
+    _file, line, _name = max(rows, key=lambda key: rows[key][2])
+    return line
+'''},
+    {"name": "cold_percall_cumtime", "kind": "wrong",
+     "mistake": ("I use get_stats_profile() and rank by percall_cumtime, the column I "
+                 "thought meant 'time each call costs'."),
+     "expect": ["cumulative"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    functions = pstats.Stats(prof).get_stats_profile().func_profiles
+    return max(functions, key=lambda name: functions[name].percall_cumtime)
+'''},
+    {"name": "cold_sort_by_calls", "kind": "wrong",
+     "mistake": "I sort_stats('ncalls'): the function called most often must be the slow one.",
+     "expect": ["calls"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    st = pstats.Stats(prof).sort_stats("ncalls")
+    return st.fcn_list[0][2]
+'''},
+    {"name": "cold_wall_clock_wrappers", "kind": "wrong",
+     "mistake": ("I do not use cProfile: I time the whole run with perf_counter and return "
+                 "'run', the function that took the time."),
+     "expect": ["own time"],
+     "source": '''
+import time
+
+
+def find_slow_function(run):
+    start = time.perf_counter()
+    run()
+    print(f"run took {time.perf_counter() - start:.3f} s")
+    return "run"
+'''},
+    {"name": "cold_stats_profile", "kind": "wrong",
+     "mistake": ("I use pstats' get_stats_profile(), whose func_profiles is keyed by the bare "
+                 "function name: a method and the super() method it calls (both "
+                 "_timer_handle_cancelled) overwrite each other, so the slow one may vanish."),
+     "expect": ["same name"],
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runcall(run)
+    functions = pstats.Stats(prof).get_stats_profile().func_profiles
+    return max(functions, key=lambda name: functions[name].tottime)
+'''},
+    # -------------------------------------------------------------- correct
+    {"name": "cold_context_manager", "kind": "correct",
+     "source": '''
+import cProfile
+import heapq
+
+
+def find_slow_function(run):
+    with cProfile.Profile() as prof:
+        run()
+    prof.create_stats()   # prof.stats: {(file, line, name): (cc, nc, tottime, cumtime, callers)}
+    [(_own, key)] = heapq.nlargest(1, ((row[2], key) for key, row in prof.stats.items()))
+    return key[2]
+'''},
+    {"name": "cold_runctx_own_namespace", "kind": "correct",
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    prof = cProfile.Profile()
+    prof.runctx("run()", {}, {"run": run})
+    table = pstats.Stats(prof).stats
+    slowest = None
+    for key, (_cc, _nc, own, _cum, _callers) in table.items():
+        if slowest is None or own > table[slowest][2]:
+            slowest = key
+    return slowest[2]
+'''},
+    {"name": "cold_warm_up_then_profile", "kind": "correct",
+     "source": '''
+import cProfile
+import pstats
+
+
+def find_slow_function(run):
+    run()                       # once unprofiled, so imports and caches are warm
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        run()
+    finally:
+        prof.disable()
+    stats = pstats.Stats(prof).stats
+    python_only = {k: v for k, v in stats.items() if k[0] != "~"}
+    return max(python_only, key=lambda k: python_only[k][2])[2]
+'''},
+]

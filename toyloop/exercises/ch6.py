@@ -146,12 +146,40 @@ class _CountingDeque(collections.deque):
         return collections.deque(super().__iter__()) + collections.deque(items)
 
     def insert(self, i: int, item: Any) -> None:
-        self._walk(len(self))
+        # CPython inserts at either end directly and elsewhere rotates the nearer part
+        # round: insert(len(d), x) is an append, insert(0, x) an appendleft.
+        n = len(self)
+        at = min(max(i + n if i < 0 else i, 0), n)
+        self._walk(1 + min(at, n - at))
         super().insert(i, item)
 
     def rotate(self, n: int = 1) -> None:
         self._walk(abs(n))
         super().rotate(n)
+
+    def reverse(self) -> None:
+        self._walk(len(self))
+        super().reverse()
+
+    def __setitem__(self, index: Any, item: Any) -> None:
+        n = len(self)
+        i = index % n if n else 0
+        self._walk(1 + min(i, n - i))
+        super().__setitem__(index, item)
+
+    def __delitem__(self, index: Any) -> None:
+        n = len(self)
+        i = index % n if n else 0
+        self._walk(1 + min(i, n - i))
+        super().__delitem__(index)
+
+    def __mul__(self, times: Any) -> Any:
+        self._walk(len(self) * max(times, 1))
+        return collections.deque(super().__iter__()) * times
+
+    def __imul__(self, times: Any) -> Any:
+        self._walk(len(self) * max(times, 1))
+        return super().__imul__(times)
 
 
 def _filled_deque(n: int) -> _CountingDeque:
@@ -179,8 +207,55 @@ def _call_soon_cost(candidate: Any, n: int, calls: int = 10) -> tuple[float, boo
     return total / calls, replaced
 
 
+def _check_queues_one_handle(candidate: Any) -> None:
+    """Before any loop runs: one call_soon puts one Handle on loop._ready, and runs nothing.
+
+    A wrong answer here would otherwise fail later with a symptom far from its cause
+    (a task stepped twice, "no running event loop", a tuple with no ``_callback``)."""
+    loop = loop_with(call_soon=candidate)(clock=VirtualClock())
+    ran: list[str] = []
+    try:
+        handle = loop.call_soon(ran.append, "ran")
+        ready = list(collections.deque.__iter__(loop._ready))
+        timers = list(loop._scheduled)
+    finally:
+        loop.close()
+    if ran:
+        raise AssertionError(
+            "call_soon ran the callback immediately, inside the call. It must only queue "
+            "it: append a Handle to loop._ready, and the loop runs it in its next "
+            "iteration, after the callbacks already waiting")
+    not_handles = [item for item in ready if not isinstance(item, Handle)]
+    if not_handles:
+        raise AssertionError(
+            f"loop._ready holds {not_handles[0]!r}, which is not a Handle. The loop runs "
+            "each entry with entry._run(), so queue the Handle itself: "
+            "Handle(callback, args, self, context)")
+    if not ready:
+        in_heap = any(isinstance(entry, tuple) and any(x is handle for x in entry)
+                      for entry in timers)
+        raise AssertionError(
+            "after call_soon, loop._ready is empty: "
+            + ("the callback went to the timer heap (loop._scheduled) instead. A timer "
+               "runs in deadline order, after the callbacks already ready, and costs "
+               "O(log n); call_soon appends a Handle to loop._ready"
+               if in_heap or timers else "the callback was never queued"))
+    if len(ready) > 1:
+        times = "twice" if len(ready) == 2 else f"{len(ready)} times"
+        raise AssertionError(
+            f"one call_soon put {len(ready)} entries on loop._ready, so the callback would "
+            f"run {times}. Append its Handle once")
+    queued_args = ready[0]._args
+    if not (isinstance(queued_args, (tuple, list)) and tuple(queued_args) == ("ran",)):
+        raise AssertionError(
+            f"call_soon(callback, 'ran') queued a Handle whose arguments are "
+            f"{queued_args!r}, not ('ran',): *args is already a tuple, so pass it on "
+            "as it is: Handle(callback, args, self, context)")
+
+
 def _case_order(candidate: Any) -> None:
     """callbacks run once each, in the order they were queued, with their arguments"""
+    _check_queues_one_handle(candidate)
     seen: list[Any] = []
 
     async def main() -> None:
@@ -396,8 +471,94 @@ def _is_heap(items: list) -> bool:
     return all(not items[i] < items[(i - 1) // 2] for i in range(1, len(items)))
 
 
+def _entry_holding(entries: list, timer: Any) -> Any:
+    """The heap entry that holds ``timer`` (the timer itself, or a tuple containing it)."""
+    for entry in entries:
+        if entry is timer or (isinstance(entry, tuple) and any(x is timer for x in entry)):
+            return entry
+    return None
+
+
+def _check_pushes_its_timer(candidate: Any) -> None:
+    """Before any loop runs: one call_at leaves its TimerHandle in loop._scheduled,
+    in an entry that starts with the deadline as given.
+
+    Wrong answers here would otherwise fail later with a symptom far from the cause
+    (a loop gone idle, an AttributeError inside ``_run_once``, timers all firing at once)."""
+    now, when = 100.0, 105.0
+    loop = loop_with(call_at=candidate)(clock=VirtualClock(start=now))
+    try:
+        timer = loop.call_at(when, print)
+        entries = list(loop._scheduled)
+    finally:
+        loop.close()
+    if isinstance(timer, Handle) and not isinstance(timer, TimerHandle):
+        raise AssertionError(
+            "call_at returned a plain Handle. A timer must be a TimerHandle(when, callback, "
+            "args, self, context): the loop asks it for when() and marks it with "
+            "_scheduled, and cancel() tells the loop that a heap entry is dead")
+    if not isinstance(timer, TimerHandle):
+        return  # the TimerHandle case says what it returned
+    entry = _entry_holding(entries, timer)
+    if entry is None:
+        raise AssertionError(
+            f"after call_at({when}, ...) the timer is not in loop._scheduled, so it never "
+            "fires. heapq.heappush adds an entry; heappushpop and heapreplace also take "
+            "one out, and a new list assigned to a local name is not the loop's")
+    first = entry[0] if isinstance(entry, tuple) and entry else None
+    if isinstance(first, (int, float)) and not math.isclose(first, when):
+        if math.isclose(first, when - now):
+            why = (" It is the time left, when - loop.time(): a delay, which the loop "
+                   "would compare with its clock as if it were a time.")
+        elif math.isclose(first, when + now):
+            why = " It adds loop.time() to when: `when` is not a delay, it is already a time."
+        else:
+            why = ""
+        raise AssertionError(
+            f"a timer due at loop time {when} went into loop._scheduled as an entry "
+            f"starting with {first!r}. The heap orders entries by that first field, and "
+            "the loop compares it with loop.time(), so it must be `when` itself, the "
+            f"absolute deadline.{why} Push (when, self._timer_seq(), timer)")
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[2] is timer:
+        _check_ties_keep_order(candidate)
+
+
+def _check_ties_keep_order(candidate: Any, n: int = 8) -> None:
+    """Timers set for the same deadline leave the heap in the order they were set.
+
+    The new TimerHandles are made to land at *falling* addresses (freed blocks are
+    reused last-freed first), so a tie-breaker taken from id() sorts them backwards
+    here every time instead of passing or failing by the allocator's luck."""
+    when = 5.0
+    loop = loop_with(call_at=candidate)(clock=VirtualClock())
+    try:
+        fillers = sorted((TimerHandle(when, print, (), loop) for _ in range(4 * n)), key=id)
+        while fillers:
+            fillers.pop(0)  # lowest address freed first, so it is reused last
+        timers = [loop.call_at(when, print) for _ in range(n)]
+        heap = list(loop._scheduled)
+        try:
+            popped = [heapq.heappop(heap)[2] for _ in range(len(heap))]
+        except TypeError:
+            raise AssertionError(
+                f"{n} timers set for the same deadline got entries with equal second "
+                "fields, so the heap had to compare two TimerHandles (TypeError). The "
+                "seq in (when, seq, timer) must differ for every timer: "
+                "self._timer_seq()") from None
+    finally:
+        loop.close()
+    order = [next((i for i, t in enumerate(timers) if t is p), -1) for p in popped]
+    if order != list(range(n)):
+        raise AssertionError(
+            f"{n} timers set one after another for the same deadline leave the heap in the "
+            f"order {order}, not in the order they were set. The second field of "
+            "(when, seq, timer) breaks ties, so it must grow with every call: "
+            "self._timer_seq(). id(timer), len(self._scheduled) or a clock reading do not")
+
+
 def _case_deadline_order(candidate: Any) -> None:
     """timers fire in deadline order, and ties in the order they were set"""
+    _check_pushes_its_timer(candidate)
     seen: list[str] = []
 
     fired: list[float] = []
@@ -480,9 +641,28 @@ def _case_closed_timer(candidate: Any) -> None:
         raise AssertionError("call_at on a closed loop must raise RuntimeError")
 
 
+def _case_timer_context(candidate: Any) -> None:
+    """context=... is the context the timer's callback runs in"""
+    var: contextvars.ContextVar[str] = contextvars.ContextVar("var", default="default")
+    seen: list[str] = []
+    ctx = contextvars.copy_context()
+    ctx.run(var.set, "from context")
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        loop.call_at(loop.time() + 1, lambda: seen.append(var.get()), context=ctx)
+        await _sleep(loop, 2)
+
+    run_in_loop(main, loop_factory=loop_with(call_at=candidate))
+    assert seen == ["from context"], (
+        f"the timer's callback saw {seen!r}: pass context on to "
+        "TimerHandle(when, callback, args, self, context)")
+
+
 call_at_exercise = Exercise(
     "call_at with a heap",
-    cases=[_case_deadline_order, _case_timer_handle, _case_heap, _case_closed_timer],
+    cases=[_case_deadline_order, _case_timer_handle, _case_heap, _case_closed_timer,
+           _case_timer_context],
     hint=[
         "Which line of sorted_call_at touches every timer already scheduled?",
         "The loop only ever needs the earliest timer: that is what a heap gives you. "
