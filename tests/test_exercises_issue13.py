@@ -462,7 +462,7 @@ CASES += [
     (ch6.call_soon_exercise, call_soon_iadd, CORRECT, ""),
     (ch6.call_soon_exercise, call_soon_rebuild, INCORRECT, "builds a new queue"),
     (ch6.call_soon_exercise, call_soon_checks_duplicates, INCORRECT, "grows with the queue"),
-    (ch6.call_at_exercise, call_at_as_delay, INCORRECT, "treats `when` as a delay"),
+    (ch6.call_at_exercise, call_at_as_delay, INCORRECT, "`when` is not a delay"),
     (ch6.call_at_exercise, call_at_heapify, INCORRECT, "grows with the number of timers"),
     (ch6.call_at_exercise, call_at_sorted, INCORRECT, "grows with the number of timers"),
     (ch6.call_at_exercise, call_at_insort, INCORRECT, "grows with the number of timers"),
