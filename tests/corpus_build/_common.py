@@ -24,3 +24,11 @@ def maker(base: str):
                 "source": source}
 
     return wrong, right
+
+
+def whole(kind: str, name: str, source: str, mistake: str = "",
+          expect: list[str] | None = None) -> dict:
+    """An answer written as a whole piece (not an edit of BASE): ``kind`` is
+    ``"wrong"`` (with ``mistake`` and ``expect``) or ``"correct"``."""
+    return {"name": name, "kind": kind, "mistake": mistake, "expect": expect or [],
+            "source": source}
