@@ -306,7 +306,7 @@ class BaseLoop:
             if not handle._cancelled:
                 handle._run()
 ''', "due timers are run on the spot instead of joining the ready queue behind the "
-     "callbacks already there", ["timer", "order"]),
+     "callbacks already there", ["due timer", "ready queue"]),
 
     whole("wrong", "cold3_events_dropped", '''
 class BaseLoop:

@@ -7,6 +7,7 @@ learner's ``Future`` plugged in they exercise the learner's class.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import Any
 
 from . import scenario
@@ -111,7 +112,8 @@ def await_a_future(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} mishandled cancel(): a cancelled future runs its done callbacks "
-          "(through call_soon), and result() then raises CancelledError.", tags=_F)
+          "(through call_soon), and result() and exception() then both raise "
+          "CancelledError (a cancelled future has no exception to return).", tags=_F)
 def cancelled_future(loop: Any, log: Any) -> Any:
     """cancel() runs the done callbacks and makes result() raise CancelledError"""
     async def main() -> None:
@@ -120,6 +122,7 @@ def cancelled_future(loop: Any, log: Any) -> Any:
         log(("cancel()", fut.cancel()))
         log(("cancel() again", fut.cancel()))
         log(("result()", _outcome(fut.result)))
+        log(("exception()", _outcome(fut.exception)))
         await asyncio.sleep(0)
     return main()
 
@@ -139,4 +142,32 @@ def future_results_reach_tasks(loop: Any, log: Any) -> Any:
         loop.call_later(0.02, ok.set_result, "fine")
         loop.call_later(0.01, bad.set_exception, OSError("nope"))
         await asyncio.gather(waiter("first", ok), waiter("second", bad))
+    return main()
+
+
+_WHO = contextvars.ContextVar("toyloop_scenario_who", default="nobody")
+
+
+@scenario("your {piece} ran a done callback in the wrong contextvars context: "
+          "add_done_callback keeps the context it is given (else a copy of the current "
+          "one, copy_context()) with the callback, and the callback runs in it, whoever "
+          "completes the future and from whichever context.", tags=_F)
+def done_callbacks_run_in_their_context(loop: Any, log: Any) -> Any:
+    """A done callback sees the context it was added in, or the one it was given"""
+    async def main() -> None:
+        given = contextvars.copy_context()
+        given.run(_WHO.set, "the context given")
+        fut = loop.create_future()
+        _WHO.set("the adder")
+        fut.add_done_callback(lambda f: log(("callback without context sees", _WHO.get())))
+        fut.add_done_callback(lambda f: log(("callback with context sees", _WHO.get())),
+                              context=given)
+        _WHO.set("the one who completes it")
+        fut.set_result(None)
+        await asyncio.sleep(0)
+        done = loop.create_future()
+        done.set_result(None)
+        done.add_done_callback(lambda f: log(("late callback with context sees", _WHO.get())),
+                               context=given)
+        await asyncio.sleep(0)
     return main()

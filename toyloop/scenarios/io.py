@@ -138,9 +138,33 @@ def reader_and_writer_on_one_fd(loop: Any, log: Any) -> Any:
     return main()
 
 
+@scenario("your {piece} never ran an I/O callback: a reader whose socket is readable "
+          "must run. _run_once hands what self._select(timeout) returns to "
+          "self._process_events, which queues the readers' and writers' Handles.",
+          tags=("ch2.BaseLoop._run_once",))
+def io_events_reach_the_ready_queue(loop: Any, log: Any) -> Any:
+    """A reader runs once its socket is readable (the loop passes select's events on)"""
+    a, b = _pair(loop)
+
+    def on_readable() -> None:
+        log(("reader got", a.recv(100)))
+        loop.remove_reader(a)
+
+    async def main() -> None:
+        loop.add_reader(a, on_readable)
+        loop.call_later(0.01, b.send, b"ping")
+        await asyncio.sleep(0.05)
+        log("50 ms later")
+
+    _close_later(loop, a, b)
+    return main()
+
+
 @scenario("your {piece} ran I/O callbacks and timers in the wrong order within one "
           "iteration: asyncio runs what was already ready, then the I/O callbacks, then "
-          "the timers that fell due.", tags=_PE + ("ch2.BaseLoop._run_once",))
+          "the timers that fell due. _process_events only appends the I/O Handles to "
+          "self._ready (it never runs them itself), and due timers join the queue after "
+          "that.", tags=_PE + ("ch2.BaseLoop._run_once",))
 def ready_then_io_then_timers(loop: Any, log: Any) -> Any:
     """In one iteration: ready callbacks, then I/O callbacks, then due timers"""
     a, b = _pair(loop)
@@ -258,4 +282,35 @@ def reader_removed_in_same_iteration_does_not_run(loop: Any, log: Any) -> Any:
         await asyncio.sleep(0.02)
 
     _close_later(loop, a1, b1, a2, b2)
+    return main()
+
+
+@scenario("your {piece} mishandled an fd that is readable and writable at once: "
+          "test each event with a bitwise and (mask & EVENT_READ, mask & EVENT_WRITE), "
+          "never mask == ..., and queue the reader and the writer in the same "
+          "iteration; remove_reader on an fd with only a writer answers False.", tags=_PE)
+def readable_and_writable_at_once(loop: Any, log: Any) -> Any:
+    """A socket with data waiting and room to write runs its reader and writer together"""
+    a, b = _pair(loop)
+
+    def reader() -> None:
+        log(("reader got", a.recv(100)))
+        loop.remove_reader(a)
+
+    def writer() -> None:
+        log("writer")
+        loop.remove_writer(a)
+
+    async def main() -> None:
+        b.send(b"data")  # a is readable, and (as a fresh socket) writable
+        loop.add_reader(a, reader)
+        loop.add_writer(a, writer)
+        loop.call_soon(log, "ready before the I/O")
+        await asyncio.sleep(0.01)
+        loop.add_writer(a, writer)
+        log(("remove_reader with only a writer", loop.remove_reader(a)))
+        log(("remove_writer", loop.remove_writer(a)))
+        log(("registered at the end", _registered(loop, a)))
+
+    _close_later(loop, a, b)
     return main()

@@ -67,7 +67,9 @@ def exception_is_thrown_into_coroutine(loop: Any, log: Any) -> Any:
 
 @scenario("your {piece} did not finish the task with the coroutine's outcome: "
           "StopIteration's value becomes the result, any other exception the task's "
-          "exception.", tags=_T)
+          "exception, through super().set_result / super().set_exception (a Task's own "
+          "set_result and set_exception refuse with RuntimeError: only the coroutine may "
+          "finish a task).", tags=_T)
 def task_result_and_exception(loop: Any, log: Any) -> Any:
     """A task's result is its coroutine's return value; an exception fails the task"""
     async def returns() -> int:
@@ -88,8 +90,9 @@ def task_result_and_exception(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} did not cancel a waiting task properly: cancel() cancels the "
-          "future it waits on, whose wake-up throws CancelledError into the coroutine; "
-          "if the coroutine lets it out, the task ends cancelled.", tags=_T)
+          "future the task waits on, which __step must keep in self._fut_waiter when it "
+          "parks; that future's wake-up throws CancelledError into the coroutine, and if "
+          "the coroutine lets it out, the task ends cancelled (super().cancel()).", tags=_T)
 def cancel_a_waiting_task(loop: Any, log: Any) -> Any:
     """Cancelling a task parked on a future throws CancelledError at its await"""
     async def sleeper(fut: Any) -> None:
@@ -110,10 +113,35 @@ def cancel_a_waiting_task(loop: Any, log: Any) -> Any:
         except asyncio.CancelledError:
             log("awaiting the task raised CancelledError")
         log(("task cancelled", task.cancelled()))
-        early = loop.create_task(sleeper(loop.create_future()))
+    return main()
+
+
+@scenario("your {piece} lost a cancel() that came while the task awaited no future "
+          "(before its first step, or during a bare yield): cancel() then only sets "
+          "self._must_cancel, and the next __step must turn it into a CancelledError "
+          "thrown into the coroutine (and clear the flag).", tags=_T)
+def cancel_before_first_step(loop: Any, log: Any) -> Any:
+    """A task cancelled before its first step, or at a sleep(0), ends cancelled"""
+    async def body(name: str) -> None:
+        try:
+            log((name, "started"))
+            await asyncio.sleep(0)
+            log((name, "went on after the cancel"))
+        except asyncio.CancelledError:
+            log((name, "saw CancelledError"))
+            raise
+
+    async def main() -> None:
+        early = loop.create_task(body("early"))
         early.cancel()  # before its first step: the coroutine never starts
         await asyncio.sleep(0)
-        log(("cancelled before starting", early.cancelled()))
+        log(("early cancelled", early.cancelled()))
+        mid = loop.create_task(body("mid"))
+        await asyncio.sleep(0)  # mid ran to its sleep(0): a bare yield, no future
+        mid.cancel()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        log(("mid cancelled", mid.cancelled()))
     return main()
 
 

@@ -328,3 +328,35 @@ def write_path_flush_then_idle_then_close(loop: Any, log: Any) -> Any:
         log(("problems", proto.problems))
         peer.close()
     return main()
+
+
+@scenario("your {piece} sent new data ahead of data already buffered: while the buffer "
+          "holds bytes, write() only appends to it (a send() now would overtake them, "
+          "even when the socket has room again); only with an empty buffer does it try "
+          "sock.send() first.", tags=_WR)
+def write_path_does_not_overtake_the_buffer(loop: Any, log: Any) -> Any:
+    """A write while older bytes wait in the buffer goes out after them"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        ours, peer = socket.socketpair()  # AF_UNIX: a recv frees room in the sender at once
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        peer.setblocking(False)
+        transport, _ = await loop.connect_accepted_socket(lambda: proto, ours)
+        watchdog = _watchdog(loop, log, transport, peer)
+        first = b"a" * (256 * 1024)
+        transport.write(first)
+        log(("part of it buffered", transport.get_write_buffer_size() > 0))
+        got = bytearray()
+        with contextlib.suppress(BlockingIOError):
+            while chunk := peer.recv(65536):  # the socket has room again...
+                got += chunk
+        transport.write(b"TAIL")  # ...but the transport's buffer is not empty
+        transport.close()
+        while chunk := await loop.sock_recv(peer, 65536):
+            got += chunk
+        log(("the tail came last", bytes(got[-4:])))
+        log(("every byte in order", bytes(got) == first + b"TAIL"))
+        await proto.lost
+        watchdog.cancel()
+        peer.close()
+    return main()
