@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import selectors
 import socket
 from typing import Any
@@ -73,9 +74,10 @@ def read_path_delivers_data_then_eof(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} closed the transport although eof_received() returned True: "
-          "a true answer keeps the writing half open (stop reading, do not close).",
-          tags=_RD)
+@scenario("your {piece} mishandled an eof_received() that returned True: a true answer "
+          "keeps the writing half open, so do not close; but stop reading "
+          "(self._loop._remove_reader(self._sock_fd)): a socket at EOF stays readable, "
+          "and a reader left in place calls eof_received again and again.", tags=_RD)
 def read_path_eof_can_keep_writing(loop: Any, log: Any) -> Any:
     """eof_received returning True lets the protocol still write a reply"""
     async def main() -> None:
@@ -117,6 +119,53 @@ def read_path_protocol_error_is_fatal(loop: Any, log: Any) -> Any:
         log(("is_closing", transport.is_closing()))
         log(("the loop still runs", await asyncio.sleep(0, "yes")))
         peer.close()
+    return main()
+
+
+@scenario("your {piece} treated a false alarm as an error: select said the socket was "
+          "readable, but by the time the reader ran the bytes were gone and recv raised "
+          "BlockingIOError. That means 'nothing to read now': return, and keep reading.",
+          tags=_RD)
+def read_path_ignores_a_false_alarm(loop: Any, log: Any) -> Any:
+    """A read event whose bytes somebody else took first changes nothing"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        thief = socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno()))
+        thief.setblocking(False)
+        peer.send(b"taken by a thief")
+        # Queued before the select that reports the bytes, so it runs before the reader
+        # in that iteration, and the reader's recv finds nothing.
+        loop.call_soon(lambda: log(("the thief took", thief.recv(100))))
+        await asyncio.sleep(0.01)
+        await loop.sock_sendall(peer, b"for the protocol")
+        await asyncio.sleep(0.01)
+        log(("the protocol got", bytes(proto.data)))
+        log(("is_closing", transport.is_closing()))
+        transport.close()
+        await proto.lost
+        thief.close()
+        peer.close()
+    return main()
+
+
+@scenario("your {piece} let a failed recv escape into the loop: any error but "
+          "BlockingIOError (here the peer reset the connection) ends the connection with "
+          "self._fatal_error(exc, 'Fatal read error on socket transport'), which calls "
+          "connection_lost(exc).", tags=_RD)
+def read_path_reset_ends_the_connection(loop: Any, log: Any) -> Any:
+    """A connection reset by the peer ends in connection_lost(ConnectionResetError)"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        watchdog = loop.call_later(1.0, lambda: (log("watchdog: still connected"),
+                                                 transport.abort()))
+        transport.write(b"never read")
+        await asyncio.sleep(0.01)
+        peer.close()  # unread data: on Linux a socketpair's other end sees ECONNRESET
+        await proto.lost
+        watchdog.cancel()
+        log(("is_closing", transport.is_closing()))
     return main()
 
 
