@@ -567,10 +567,11 @@ class Task:
 ''', "self.set_result / self.set_exception instead of super(): a Task refuses them "
      "(RuntimeError), so the task never finishes", ["super()"]),
 
-    # Written as a mistake (a cancelled future resumes the task as if it succeeded),
-    # but it is right: the coroutine waits in Future.__await__, whose result() raises
-    # the CancelledError itself.
-    whole("correct", "cold3_right_wakeup_sends_value", '''
+    # Written as one mistake (a cancelled future resumes the task as if it succeeded),
+    # which is none: the coroutine waits in Future.__await__, whose result() raises
+    # the CancelledError itself.  It has another, found by a later scenario: like most
+    # learners', its StopIteration branch forgets a cancel() made during the last step.
+    whole("wrong", "cold3_wakeup_sends_value", '''
 class Task:
     def __step(self, exc=None, value=None):
         if self._must_cancel:
@@ -610,7 +611,8 @@ class Task:
             self.__step(value=None if future.cancelled() else future.result())
         else:
             self.__step(future.exception())
-'''),
+''', "a cancel() during the step in which the coroutine returns is ignored: the "
+     "task ends with its result", ["cancel", "returns"]),
 
     whole("correct", "cold3_right_asyncio_order", '''
 class Task:
@@ -748,4 +750,45 @@ class Task:
         # itself: resuming it is enough, the await raises if the future failed.
         self.__step()
 '''),
+]
+
+# Session 3, after reading the scenarios: probes derived from the cold right answer
+# above, one mistake each, for corners the cold answers did not reach.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_asyncio_order")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_cancel_in_step_not_forwarded", mutate(
+        _COLD_RIGHT,
+        ('''                    if self._must_cancel:
+                        if self._fut_waiter.cancel(msg=self._cancel_message):
+                            self._must_cancel = False
+''', "")),
+          "a cancel() that came during the step is not passed on to the future the task "
+          "then parks on, so the task waits for that future first", ["cancel"]),
+    whole("wrong", "cold3_probe_cancel_message_lost", mutate(
+        _COLD_RIGHT,
+        ('''            self._cancelled_exc = cancelled
+            super().cancel()''', '''            super().cancel()''')),
+          "the CancelledError out of the coroutine is not kept (self._cancelled_exc), so "
+          "the message given to cancel(msg) is lost", ["message"]),
+    whole("wrong", "cold3_probe_cancel_during_last_step_ignored", mutate(
+        _COLD_RIGHT,
+        ('''            if self._must_cancel:
+                self._must_cancel = False
+                super().cancel(msg=self._cancel_message)
+            else:
+                super().set_result(finished.value)''',
+         '''            super().set_result(finished.value)''')),
+          "a cancel() during the step in which the coroutine returns is ignored: the task "
+          "ends with a result although cancel() returned True", ["cancel"]),
+    whole("wrong", "cold3_probe_awaits_itself", mutate(
+        _COLD_RIGHT,
+        ('''                elif result is self:
+                    problem = RuntimeError(f"Task cannot await on itself: {self!r}")
+                    self._loop.call_soon(self.__step, problem, context=self._context)
+''', "")),
+          "a task awaiting itself parks on itself forever instead of getting "
+          "RuntimeError('Task cannot await on itself')", ["itself"]),
 ]

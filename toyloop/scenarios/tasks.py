@@ -178,3 +178,51 @@ def current_task_inside_step(loop: Any, log: Any) -> Any:
         log(("current_task is the task", (await task) is task))
         log(("outside any task step", asyncio.current_task(loop) is asyncio.current_task()))
     return main()
+
+
+@scenario("your {piece} did not honour a cancel() that came while the task itself was "
+          "running: cancel() then only sets self._must_cancel. If the coroutine goes on "
+          "to await a future, __step cancels that future as it parks on it (so "
+          "CancelledError comes at the await); if the coroutine returns, the task ends "
+          "cancelled (super().cancel()), not with the result.", tags=_T)
+def cancel_from_inside_the_task(loop: Any, log: Any) -> Any:
+    """A task that cancels itself is cancelled at its next await, or when it returns"""
+    async def parks() -> None:
+        asyncio.current_task().cancel()
+        fut = loop.create_future()
+        try:
+            await fut
+        except asyncio.CancelledError:
+            log(("CancelledError at the await; the future cancelled", fut.cancelled()))
+            raise
+
+    async def returns() -> str:
+        log(("cancel() during the last step says", asyncio.current_task().cancel()))
+        return "a result"
+
+    async def main() -> None:
+        for coro in (parks(), returns()):
+            task = loop.create_task(coro)
+            try:
+                log(("result", await task))
+            except asyncio.CancelledError:
+                log(("task cancelled", task.cancelled()))
+    return main()
+
+
+@scenario("your {piece} lost the message given to cancel(msg): when the CancelledError "
+          "comes out of the coroutine, keep it (self._cancelled_exc = the exception) "
+          "before super().cancel(), so that awaiting the task raises it, message and all.",
+          tags=_T)
+def cancel_message_reaches_the_awaiter(loop: Any, log: Any) -> Any:
+    """task.cancel("shutting down"): the awaiter's CancelledError carries the message"""
+    async def main() -> None:
+        task = loop.create_task(asyncio.sleep(10))
+        await asyncio.sleep(0)
+        task.cancel("shutting down")
+        try:
+            await task
+        except asyncio.CancelledError as exc:
+            log(("awaiting the task raised CancelledError with", exc.args))
+    return main()
+
