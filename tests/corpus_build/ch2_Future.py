@@ -863,3 +863,44 @@ class Future:
         return self.result()
 '''),
 ]
+
+# Session 3, after reading the scenarios: probes derived from a cold right answer
+# above, one mistake each, for corners the cold answers did not reach.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_plain_strings")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_stopiteration_accepted", mutate(
+        _COLD_RIGHT,
+        ('''        if isinstance(exception, StopIteration):
+            message = ("StopIteration interacts badly with generators "
+                       "and cannot be raised into a Future")
+            if sys.version_info < (3, 13):
+                raise TypeError(message)
+            replacement = RuntimeError(message)
+            replacement.__cause__ = replacement.__context__ = exception
+            exception = replacement
+''', "")),
+          "set_exception(StopIteration()) is stored as is; asyncio refuses it (TypeError, "
+          "or from 3.13 a RuntimeError in its place)", ["StopIteration"]),
+    whole("wrong", "cold3_probe_any_object_as_exception", mutate(
+        _COLD_RIGHT,
+        ('''        if not isinstance(exception, BaseException):
+            raise TypeError("invalid exception object")
+''', "")),
+          "set_exception accepts something that is not an exception (a string)",
+          ["exception"]),
+    whole("wrong", "cold3_probe_never_logs_unretrieved", mutate(
+        _COLD_RIGHT,
+        ('''        self.__log_traceback = True
+''', "")),
+          "a failed future nobody looked at is never reported ('Future exception was "
+          "never retrieved')", ["never retrieved"]),
+    whole("wrong", "cold3_probe_result_returns_exception", mutate(
+        _COLD_RIGHT,
+        ('''            raise error.with_traceback(error.__traceback__)''',
+         '''            return error''')),
+          "result() of a failed future returns the exception instead of raising it",
+          ["raise"]),
+]

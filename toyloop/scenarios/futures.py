@@ -171,3 +171,25 @@ def done_callbacks_run_in_their_context(loop: Any, log: Any) -> Any:
                                context=given)
         await asyncio.sleep(0)
     return main()
+
+
+@scenario("your {piece} never reported a failed future whose exception nobody retrieved: "
+          "set_exception sets self.__log_traceback = True, result() and exception() set "
+          "it back to False, and a future garbage-collected with the flag still True "
+          "calls the loop's exception handler ('Future exception was never retrieved').",
+          tags=_F)
+def unretrieved_exception_is_reported(loop: Any, log: Any) -> None:
+    """A failed future dropped unread is reported; one whose exception was read is not"""
+    import gc
+
+    read = loop.create_future()
+    read.set_exception(ValueError("read"))
+    read.exception()
+    del read
+    gc.collect()
+    log("dropped the future whose exception was read")
+    unread = loop.create_future()
+    unread.set_exception(ValueError("never read"))
+    del unread
+    gc.collect()
+    log("dropped the future whose exception was not read")
