@@ -454,3 +454,56 @@ class BaseLoop:
             handle._run()
 '''),
 ]
+
+# Session 3, after reading the scenarios: probes derived from a cold right answer above.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_batch_list")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_stop_still_waits", mutate(
+        _COLD_RIGHT, ("if self._ready or self._stopping:", "if self._ready:")),
+          "a loop that is stopping still waits for the next timer", ["stop"]),
+    whole("wrong", "cold3_probe_calls_callback_itself", mutate(
+        _COLD_RIGHT, ("                handle._run()",
+                      "                handle._callback(*handle._args)")),
+          "calls handle._callback itself instead of handle._run(): no context, and a "
+          "failing callback escapes from the loop", ["_run()"]),
+    whole("correct", "cold3_right_due_without_resolution", mutate(
+        _COLD_RIGHT, ("deadline = self.time() + self._clock_resolution",
+                      "deadline = self.time()"),
+        ("while timers and timers[0][0] < deadline:",
+         "while timers and timers[0][0] <= deadline:"))),
+    whole("correct", "cold3_right_purges_every_time", '''
+class BaseLoop:
+    def _run_once(self):
+        if self._timer_cancelled_count:
+            # drop every cancelled timer, wherever it is in the heap
+            kept = []
+            for entry in self._scheduled:
+                if entry[2]._cancelled:
+                    entry[2]._scheduled = False
+                else:
+                    kept.append(entry)
+            heapq.heapify(kept)
+            self._scheduled[:] = kept
+            self._timer_cancelled_count = 0
+        if self._ready or self._stopping:
+            timeout = 0
+        elif self._scheduled:
+            timeout = min(max(0, self._scheduled[0][0] - self.time()),
+                          MAXIMUM_SELECT_TIMEOUT)
+        else:
+            timeout = None
+        self._process_events(self._select(timeout))
+        end_time = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0][0] < end_time:
+            timer = heapq.heappop(self._scheduled)[2]
+            timer._scheduled = False
+            self._ready.append(timer)
+        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+'''),
+]

@@ -531,3 +531,29 @@ class SelectorLoop:
         return reader is not None
 '''),
 ]
+
+# Session 3, after reading the scenarios: probes derived from a cold right answer above.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_two_passes")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_cancelled_reader_kept", mutate(
+        _COLD_RIGHT, ("                    remove(fileobj)", "                    continue")),
+          "a reader whose Handle was cancelled is skipped but stays registered: its fd "
+          "keeps the selector busy", ["cancel"]),
+    whole("wrong", "cold3_probe_add_reader_on_closed_loop", mutate(
+        _COLD_RIGHT, ('''    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+''', '''    def _add_reader(self, fd, callback, *args):
+''')),
+          "add_reader on a closed loop does not raise RuntimeError('Event loop is "
+          "closed')", ["closed"]),
+    whole("wrong", "cold3_probe_remove_reader_on_closed_loop", mutate(
+        _COLD_RIGHT, ('''    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+''', '''    def _remove_reader(self, fd):
+''')),
+          "remove_reader on a closed loop fails instead of answering False", ["closed"]),
+]

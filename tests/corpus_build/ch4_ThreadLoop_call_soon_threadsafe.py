@@ -213,3 +213,28 @@ class ThreadLoop:
         return new
 '''),
 ]
+
+# Session 3, after reading the scenarios: a probe and a right variant.
+from _common import mutate, named  # noqa: E402
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_wakes_the_wrong_end", mutate(
+        named(ANSWERS, "cold3_right_direct_byte"),
+        ('self._csock.send(b"x")', 'self._ssock.send(b"x")')),
+          "writes the wake-up byte into the selector's own end of the self-pipe "
+          "(_ssock): the byte arrives at the other end, and select never wakes",
+          ["wake"]),
+    whole("correct", "cold3_right_with_a_lock", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_soon_threadsafe")
+        lock = self.__dict__.setdefault("_my_threadsafe_lock", threading.Lock())
+        with lock:  # (deque.append is atomic already; the lock costs little)
+            handle = Handle(callback, args, self, context)
+            self._ready.append(handle)
+        self._write_to_self()
+        return handle
+'''),
+]

@@ -638,3 +638,36 @@ class _SelectorSocketTransport:
             self._sock.shutdown(socket.SHUT_WR)
 '''),
 ]
+
+# Session 3, after reading the scenarios: probes derived from a cold right answer above.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_by_hand")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_no_fin_after_flush", mutate(
+        _COLD_RIGHT, ('''        elif self._eof:
+            self._sock.shutdown(socket.SHUT_WR)
+''', "")),
+          "a write_eof() that waited for the buffer to drain never sends the FIN",
+          ["eof"]),
+    whole("wrong", "cold3_probe_write_after_eof", mutate(
+        _COLD_RIGHT, ('''        if self._eof:
+            raise RuntimeError("Cannot call write() after write_eof()")
+''', "")),
+          "write() after write_eof() is accepted instead of raising RuntimeError",
+          ["write_eof"]),
+    whole("wrong", "cold3_probe_no_type_check", mutate(
+        _COLD_RIGHT, ('''        _check_bytes(data)
+''', "")),
+          "write('text') is not refused with TypeError: the str reaches send()",
+          ["bytes"]),
+    whole("wrong", "cold3_probe_writes_after_lost", mutate(
+        _COLD_RIGHT, ('''        if self._conn_lost:
+            if self._conn_lost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES:
+                logger.warning("socket.send() raised exception.")
+            self._conn_lost += 1
+            return
+''', "")),
+          "write() after the connection was lost still tries to send", ["lost"]),
+]

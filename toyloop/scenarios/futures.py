@@ -180,16 +180,14 @@ def done_callbacks_run_in_their_context(loop: Any, log: Any) -> Any:
           tags=_F)
 def unretrieved_exception_is_reported(loop: Any, log: Any) -> None:
     """A failed future dropped unread is reported; one whose exception was read is not"""
-    import gc
-
+    # No gc.collect() (it costs a third of a second here): a future is in no reference
+    # cycle, so the del frees it at once, and its __del__ runs before the next line.
     read = loop.create_future()
     read.set_exception(ValueError("read"))
     read.exception()
     del read
-    gc.collect()
     log("dropped the future whose exception was read")
     unread = loop.create_future()
     unread.set_exception(ValueError("never read"))
     del unread
-    gc.collect()
     log("dropped the future whose exception was not read")

@@ -314,3 +314,42 @@ def readable_and_writable_at_once(loop: Any, log: Any) -> Any:
 
     _close_later(loop, a, b)
     return main()
+
+
+def _outcome(call: Any) -> tuple:
+    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
+    try:
+        return ("returns", call())
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
+        return ("raises", type(exc).__name__, str(exc))
+
+
+@scenario("your {piece} kept a reader whose Handle was cancelled: when select reports its "
+          "fd, _process_events removes it (self._remove_reader(key.fileobj)) instead of "
+          "queueing it, so the fd stops waking the loop.", tags=_PE)
+def cancelled_reader_is_unregistered(loop: Any, log: Any) -> Any:
+    """A reader whose Handle was cancelled is dropped when its fd fires"""
+    a, b = _pair(loop)
+
+    async def main() -> None:
+        loop.add_reader(a, lambda: log("the cancelled reader ran"))
+        loop._selector.get_key(a).data[0].cancel()  # the Handle, as cancel() leaves it
+        b.send(b"x")
+        await asyncio.sleep(0.01)
+        log(("registered", _registered(loop, a)))
+
+    _close_later(loop, a, b)
+    return main()
+
+
+@scenario("your {piece} mishandled a closed loop: add_reader raises RuntimeError('Event "
+          "loop is closed') (self._check_closed() first), and remove_reader answers False "
+          "(if self.is_closed(): return False).", tags=_PE)
+def readers_on_a_closed_loop(loop: Any, log: Any) -> None:
+    """add_reader on a closed loop raises; remove_reader answers False"""
+    a, b = _pair(loop)
+    loop.close()
+    log(("add_reader", _outcome(lambda: loop.add_reader(a, print))))
+    log(("remove_reader", _outcome(lambda: loop.remove_reader(a))))
+    a.close()
+    b.close()

@@ -409,3 +409,57 @@ def write_path_does_not_overtake_the_buffer(loop: Any, log: Any) -> Any:
         watchdog.cancel()
         peer.close()
     return main()
+
+
+def _outcome(call: Any) -> tuple:
+    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
+    try:
+        return ("returns", call())
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
+        return ("raises", type(exc).__name__, str(exc))
+
+
+@scenario("your {piece} mishandled write_eof() with data still buffered: the FIN "
+          "(self._sock.shutdown(socket.SHUT_WR)) goes out when _write_ready has sent the "
+          "last byte, and a write() after write_eof() raises RuntimeError('Cannot call "
+          "write() after write_eof()').", tags=_WR, max_iterations=_MANY)
+def write_path_eof_waits_for_the_buffer(loop: Any, log: Any) -> Any:
+    """write_eof() with data buffered: every byte, then EOF; no write after it"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        ours, peer = socket.socketpair()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        peer.setblocking(False)
+        transport, _ = await loop.connect_accepted_socket(lambda: proto, ours)
+        watchdog = _watchdog(loop, log, transport, peer)
+        transport.write(b"b" * (256 * 1024))
+        log(("part of it buffered", transport.get_write_buffer_size() > 0))
+        transport.write_eof()
+        log(("write after write_eof", _outcome(lambda: transport.write(b"late"))))
+        size = 0
+        while chunk := await loop.sock_recv(peer, 65536):
+            size += len(chunk)
+        log(("the peer got every byte, then EOF", size == 256 * 1024))
+        watchdog.cancel()
+        transport.close()
+        await proto.lost
+        peer.close()
+    return main()
+
+
+@scenario("your {piece} mishandled a bad or a late write: write('text') raises TypeError "
+          "at once (_check_bytes(data)), and a write() after the connection was lost "
+          "sends nothing and raises nothing (it only counts, in self._conn_lost).",
+          tags=_WR)
+def write_path_bad_and_late_writes(loop: Any, log: Any) -> Any:
+    """write() of a str is refused; a write after connection_lost is dropped quietly"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        log(("write('text')", _outcome(lambda: transport.write("text"))))
+        transport.abort()
+        await proto.lost
+        log(("write after connection_lost", _outcome(lambda: transport.write(b"late"))))
+        await asyncio.sleep(0)
+        peer.close()
+    return main()
