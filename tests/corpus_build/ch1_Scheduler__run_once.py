@@ -68,7 +68,7 @@ ANSWERS = [
           (RUN, "        for callback, args in list(self._ready):\n            callback(*args)\n"
                 "        self._ready.clear()\n")),
     wrong("deadline_as_delay", "waits until the deadline's value in seconds, not the time "
-          "left", ["before it was due"],
+          "left", ["not the deadline itself"],
           ("timeout = max(0.0, self._scheduled[0][0] - self.time())",
            "timeout = self._scheduled[0][0]")),
     wrong("one_timer_per_turn", "moves only one due timer per turn", ["same iteration"],

@@ -103,7 +103,7 @@ ANSWERS = [
                       "        self._ready.clear()\n")),
     wrong("deadline_as_delay", "passes the timer's deadline to select instead of the time "
           "left until it",
-          ["before it was due"],
+          ["not the deadline itself"],
           ("timeout = max(0, self._scheduled[0][0] - self.time())",
            "timeout = self._scheduled[0][0]")),
     wrong("negative_timeout", "forgets max(0, ...): an overdue timer gives a negative timeout",

@@ -24,9 +24,9 @@ def _outcome(fn: Any, message: bool = True) -> Any:
 
 
 @scenario("your {piece} did not schedule the done callbacks the way asyncio does: "
-          "set_result hands each one to loop.call_soon(callback, future), so whoever "
-          "calls set_result finishes first, and each callback runs in a later iteration "
-          "with the future as its only argument.", tags=_F)
+          "set_result hands each one to loop.call_soon(callback, future), in the order "
+          "they were added, so whoever calls set_result finishes first, and each callback "
+          "runs in a later iteration with the future as its only argument.", tags=_F)
 def done_callbacks_go_through_call_soon(loop: Any, log: Any) -> Any:
     """set_result schedules the done callbacks with call_soon, in the order added"""
     async def main() -> None:
@@ -40,9 +40,10 @@ def done_callbacks_go_through_call_soon(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} called a callback added to a future that was already done at "
-          "once; asyncio schedules it with loop.call_soon, exactly as if it had been "
-          "added before.", tags=_F)
+@scenario("your {piece} mishandled a callback added to a future that was already done: "
+          "asyncio schedules it at once with loop.call_soon (it is neither called inline "
+          "nor stored for a completion that will never come again), exactly as if it had "
+          "been added before.", tags=_F)
 def callback_added_after_done_is_scheduled(loop: Any, log: Any) -> Any:
     """add_done_callback on a done future schedules the callback, it does not call it"""
     async def main() -> None:

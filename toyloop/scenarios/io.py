@@ -108,8 +108,11 @@ def add_reader_replaces_the_old_one(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} mixed up a reader and a writer on the same fd: both can be "
-          "registered at once (one selector key, both events, each called only for its "
-          "own event); removing the reader keeps the writer.", tags=_PE)
+          "registered at once (one selector key, both events, key.data = (reader, "
+          "writer)), each called only for its own event (the reader when mask & "
+          "EVENT_READ, the writer when mask & EVENT_WRITE); adding a reader keeps the "
+          "writer in key.data, and removing the reader keeps the writer (modify the key, "
+          "do not unregister it).", tags=_PE)
 def reader_and_writer_on_one_fd(loop: Any, log: Any) -> Any:
     """A reader and a writer share one socket; each runs for its own event"""
     a, b = _pair(loop)

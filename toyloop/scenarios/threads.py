@@ -119,9 +119,10 @@ def threadsafe_calls_from_many_threads(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} changed the order: from the loop's own thread, "
-          "call_soon_threadsafe queues behind what call_soon queued before, like "
-          "call_soon.", clock="real", tags=_TS)
+@scenario("your {piece} did not behave like call_soon from the loop's own thread: it "
+          "queues behind what call_soon queued before (the ready queue, not "
+          "a timer), and returns the Handle, so the caller can cancel it.", clock="real",
+          tags=_TS)
 def threadsafe_call_is_fifo_with_call_soon(loop: Any, log: Any) -> Any:
     """call_soon and call_soon_threadsafe from the loop thread share one FIFO queue"""
     async def main() -> None:

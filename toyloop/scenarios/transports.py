@@ -59,7 +59,9 @@ async def _connect(loop: Any, protocol: Any) -> tuple[Any, socket.socket]:
 
 
 @scenario("your {piece} did not pass every byte to data_received, in order, and then "
-          "call eof_received when recv returned b'' (the peer closed).", tags=_RD)
+          "call eof_received when recv returned b'' (the peer closed); unless it returns "
+          "True, end with self.close(), which calls connection_lost once, later (never "
+          "call connection_lost yourself).", tags=_RD)
 def read_path_delivers_data_then_eof(loop: Any, log: Any) -> Any:
     """Three chunks arrive in order, then EOF closes the transport"""
     async def main() -> None:
