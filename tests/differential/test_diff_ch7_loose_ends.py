@@ -89,10 +89,17 @@ def _interrupted_run(factory) -> list:
 def test_sigint_inside_a_running_loop():
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals reach the main thread only")
-    expected = _interrupted_run(None)
-    assert expected == ["main task cancelled", "finally ran", "KeyboardInterrupt",
-                        ("loop still usable", "yes"), ("SIGINT handler restored", True)]
-    assert _interrupted_run(toyloop.EventLoop) == expected
+    # Python installs default_int_handler at start-up only where SIGINT is not ignored;
+    # a shell's background job (or `nohup ... &`) starts with it ignored, and then
+    # asyncio.Runner leaves Ctrl-C alone.  Give both runs the terminal's set-up.
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        expected = _interrupted_run(None)
+        assert expected == ["main task cancelled", "finally ran", "KeyboardInterrupt",
+                            ("loop still usable", "yes"), ("SIGINT handler restored", True)]
+        assert _interrupted_run(toyloop.EventLoop) == expected
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 class _NoSetName(asyncio.Future):
