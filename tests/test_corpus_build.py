@@ -36,6 +36,26 @@ def _load(path: Path):
 FILES = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 CASES = [(path, answer) for path in FILES for answer in _load(path).ANSWERS]
 
+# Known gaps: answers the checker judges wrongly, each with the reason it is left so.
+KNOWN_GAPS = {
+    "ch2_Task___step:cold3_probe_awaits_itself":
+        "the exercise does not ask for asyncio's 'Task cannot await on itself' check; "
+        "requiring it would reject answers that do what the notebook asks",
+    "ch2_Future:cold3_probe_stopiteration_accepted":
+        "the exercise does not ask set_exception to refuse StopIteration (an asyncio corner "
+        "only the chapter module shows); a scenario for it rejected 3 of the right answers",
+    "ch2_Future:cold3_probe_any_object_as_exception":
+        "no differential verdict: asyncio's pure-Python Future fails on a non-exception "
+        "with AttributeError, its C Future (and toyloop, issue 12) with TypeError",
+}
+
+
+def _case(path: Path, answer: dict) -> object:
+    case_id = f"{path.stem}:{answer['name']}"
+    marks = [pytest.mark.xfail(reason=KNOWN_GAPS[case_id], strict=True)] \
+        if case_id in KNOWN_GAPS else []
+    return pytest.param(path, answer, id=case_id, marks=marks)
+
 
 def candidate_from(piece_name: str, source: str):
     """Run ``source`` in the piece's home module namespace and return its class."""
@@ -50,8 +70,7 @@ def candidate_from(piece_name: str, source: str):
     return namespace[p.shell]
 
 
-@pytest.mark.parametrize(("path", "answer"), CASES,
-                         ids=[f"{p.stem}:{a['name']}" for p, a in CASES])
+@pytest.mark.parametrize(("path", "answer"), [_case(p, a) for p, a in CASES])
 def test_answer(path: Path, answer: dict) -> None:
     piece_name = _load(path).PIECE
     result = exercise(piece_name).run(candidate_from(piece_name, answer["source"]))
@@ -73,3 +92,8 @@ def test_every_piece_has_a_corpus_of_15_wrong_and_3_right() -> None:
     for name in PIECES:
         wrong, right = counts.get(name, (0, 0))
         assert wrong >= 15 and right >= 3, f"{name}: {wrong} wrong, {right} right answers"
+
+
+def test_known_gaps_name_real_answers() -> None:
+    ids = {f"{p.stem}:{a['name']}" for p, a in CASES}
+    assert set(KNOWN_GAPS) <= ids, sorted(set(KNOWN_GAPS) - ids)

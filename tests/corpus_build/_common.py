@@ -24,3 +24,17 @@ def maker(base: str):
                 "source": source}
 
     return wrong, right
+
+
+def whole(kind: str, name: str, source: str, mistake: str = "",
+          expect: list[str] | None = None) -> dict:
+    """An answer written as a whole piece (not an edit of BASE): ``kind`` is
+    ``"wrong"`` (with ``mistake`` and ``expect``) or ``"correct"``."""
+    return {"name": name, "kind": kind, "mistake": mistake, "expect": expect or [],
+            "source": source}
+
+
+def named(answers: list[dict], name: str) -> str:
+    """The source of the answer called ``name`` (to derive probes from a right answer)."""
+    (source,) = [a["source"] for a in answers if a["name"] == name]
+    return source

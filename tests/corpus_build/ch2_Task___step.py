@@ -232,3 +232,563 @@ class Task:
         self.__step()
 '''),
 ]
+
+# Written cold (session 3): whole __step/__wakeup pairs written from the notebook's
+# section 4 and toyloop/ch2_futures.py only, without reading the checker or the
+# answers above.
+from _common import whole  # noqa: E402
+
+ANSWERS += [
+    whole("wrong", "cold3_bare_yield_is_bad_yield", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                yielded = self._coro.send(None)
+            else:
+                yielded = self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError:
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            if getattr(yielded, "_asyncio_future_blocking", False):
+                yielded._asyncio_future_blocking = False
+                yielded.add_done_callback(self.__wakeup)
+                self._fut_waiter = yielded
+            else:
+                err = RuntimeError(f"Task got bad yield: {yielded!r}")
+                self._loop.call_soon(self.__step, err)
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "a bare yield (asyncio.sleep(0)) is treated as a bad yield instead of "
+     "stepping again soon", ["bare yield", "sleep(0)"]),
+
+    whole("wrong", "cold3_non_future_yield_steps_again", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            exc = exc if isinstance(exc, CancelledError) else self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            result = self._coro.send(None) if exc is None else self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError:
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            blocking = getattr(result, "_asyncio_future_blocking", None)
+            if blocking:
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                # None or anything else: just give the others a turn
+                self._loop.call_soon(self.__step)
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "a yielded value that is not a future (yield 42) is treated like a bare yield "
+     "instead of being thrown back in as RuntimeError('Task got bad yield')",
+          ["bad yield"]),
+
+    whole("wrong", "cold3_cancelled_error_becomes_failure", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                result = self._coro.send(None)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except BaseException as error:
+            # whatever the coroutine raised is the task's exception
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "a CancelledError out of the coroutine is stored as the task's exception, so the "
+     "task is not cancelled()", ["cancel"]),
+
+    whole("wrong", "cold3_cancelled_error_swallowed", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is not None:
+                result = self._coro.throw(exc)
+            else:
+                result = self._coro.send(None)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError:
+            super().set_result(None)     # it was told to stop, and it stopped
+        except Exception as error:
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", False):
+                result._asyncio_future_blocking = False
+                self._fut_waiter = result
+                result.add_done_callback(self.__wakeup)
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "a CancelledError out of the coroutine finishes the task with result None "
+     "instead of cancelling it", ["cancel"]),
+
+    whole("wrong", "cold3_no_fut_waiter", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        _enter_task(self._loop, self)
+        try:
+            result = self._coro.send(None) if exc is None else self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "the awaited future is not kept in self._fut_waiter, so cancel() cannot cancel "
+     "what the task waits for", ["_fut_waiter"]),
+
+    whole("wrong", "cold3_no_enter_leave", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        try:
+            if exc is None:
+                result = self._coro.send(None)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "no _enter_task/_leave_task: asyncio.current_task() does not know the task "
+     "while it runs", ["current_task"]),
+
+    whole("wrong", "cold3_must_cancel_ignored", '''
+class Task:
+    def __step(self, exc=None):
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                result = self._coro.send(None)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "self._must_cancel is never looked at: a cancel() before the first step "
+     "(or during a bare yield) is lost", ["_must_cancel"]),
+
+    whole("wrong", "cold3_own_set_result", '''
+class Task:
+    def __step(self, exc=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                result = self._coro.send(None)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as stop:
+            self.set_result(stop.value)
+        except CancelledError:
+            self.cancel()
+        except BaseException as error:
+            self.set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+''', "self.set_result / self.set_exception instead of super(): a Task refuses them "
+     "(RuntimeError), so the task never finishes", ["super()"]),
+
+    # Written as one mistake (a cancelled future resumes the task as if it succeeded),
+    # which is none: the coroutine waits in Future.__await__, whose result() raises
+    # the CancelledError itself.  It has another, found by a later scenario: like most
+    # learners', its StopIteration branch forgets a cancel() made during the last step.
+    whole("wrong", "cold3_wakeup_sends_value", '''
+class Task:
+    def __step(self, exc=None, value=None):
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                result = self._coro.send(value)
+            else:
+                result = self._coro.throw(exc)
+        except StopIteration as stop:
+            super().set_result(stop.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            if result is None:
+                self._loop.call_soon(self.__step)
+            elif getattr(result, "_asyncio_future_blocking", None):
+                result._asyncio_future_blocking = False
+                result.add_done_callback(self.__wakeup)
+                self._fut_waiter = result
+            else:
+                self._loop.call_soon(
+                    self.__step, RuntimeError(f"Task got bad yield: {result!r}"))
+        finally:
+            _leave_task(self._loop, self)
+
+    def __wakeup(self, future):
+        # Only a success carries on; the coroutine gets the value through send().
+        if future.cancelled() or future.exception() is None:
+            self.__step(value=None if future.cancelled() else future.result())
+        else:
+            self.__step(future.exception())
+''', "a cancel() during the step in which the coroutine returns is ignored: the "
+     "task ends with its result", ["cancel", "returns"]),
+
+    whole("correct", "cold3_right_asyncio_order", '''
+class Task:
+    def __step(self, exc=None):
+        if self.done():
+            raise InvalidStateError(f"_step(): already done: {self!r}, {exc!r}")
+        if self._must_cancel:
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+            self._must_cancel = False
+        coro = self._coro
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            if exc is None:
+                result = coro.send(None)
+            else:
+                result = coro.throw(exc)
+        except StopIteration as finished:
+            if self._must_cancel:
+                self._must_cancel = False
+                super().cancel(msg=self._cancel_message)
+            else:
+                super().set_result(finished.value)
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+        except (KeyboardInterrupt, SystemExit) as fatal:
+            super().set_exception(fatal)
+            raise
+        except BaseException as error:
+            super().set_exception(error)
+        else:
+            blocking = getattr(result, "_asyncio_future_blocking", None)
+            if blocking is not None:
+                if asyncio.futures._get_loop(result) is not self._loop:
+                    problem = RuntimeError(
+                        f"Task {self!r} got Future {result!r} attached to a different loop")
+                    self._loop.call_soon(self.__step, problem, context=self._context)
+                elif not blocking:
+                    problem = RuntimeError(
+                        f"yield was used instead of yield from in task {self!r} "
+                        f"with {result!r}")
+                    self._loop.call_soon(self.__step, problem, context=self._context)
+                elif result is self:
+                    problem = RuntimeError(f"Task cannot await on itself: {self!r}")
+                    self._loop.call_soon(self.__step, problem, context=self._context)
+                else:
+                    result._asyncio_future_blocking = False
+                    result.add_done_callback(self.__wakeup, context=self._context)
+                    self._fut_waiter = result
+                    if self._must_cancel:
+                        if self._fut_waiter.cancel(msg=self._cancel_message):
+                            self._must_cancel = False
+            elif result is None:
+                self._loop.call_soon(self.__step, context=self._context)
+            elif inspect.isgenerator(result):
+                problem = RuntimeError(
+                    f"yield was used instead of yield from for generator in task "
+                    f"{self!r} with {result!r}")
+                self._loop.call_soon(self.__step, problem, context=self._context)
+            else:
+                problem = RuntimeError(f"Task got bad yield: {result!r}")
+                self._loop.call_soon(self.__step, problem, context=self._context)
+        finally:
+            _leave_task(self._loop, self)
+            self = None
+
+    def __wakeup(self, future):
+        try:
+            future.result()
+        except BaseException as exc:
+            self.__step(exc)
+        else:
+            self.__step()
+        self = None
+'''),
+
+    whole("correct", "cold3_right_wakeup_lets_await_raise", '''
+class Task:
+    def __step(self, exc=None):
+        # A cancel() that found nothing to cancel.
+        if self._must_cancel:
+            self._must_cancel = False
+            if not isinstance(exc, CancelledError):
+                exc = self._make_cancelled_error()
+        self._fut_waiter = None
+        _enter_task(self._loop, self)
+        try:
+            try:
+                if exc is None:
+                    awaited = self._coro.send(None)
+                else:
+                    awaited = self._coro.throw(exc)
+            finally:
+                _leave_task(self._loop, self)
+        except StopIteration as stop:
+            if self._must_cancel:
+                self._must_cancel = False
+                super().cancel(msg=self._cancel_message)
+            else:
+                super().set_result(stop.value)
+            return
+        except CancelledError as cancelled:
+            self._cancelled_exc = cancelled
+            super().cancel()
+            return
+        except (KeyboardInterrupt, SystemExit) as fatal:
+            super().set_exception(fatal)
+            raise
+        except BaseException as error:
+            super().set_exception(error)
+            return
+        if awaited is None:
+            self._loop.call_soon(self.__step, context=self._context)
+            return
+        if getattr(awaited, "_asyncio_future_blocking", None) and awaited is not self:
+            awaited._asyncio_future_blocking = False
+            awaited.add_done_callback(self.__wakeup, context=self._context)
+            self._fut_waiter = awaited
+            if self._must_cancel and awaited.cancel(msg=self._cancel_message):
+                self._must_cancel = False
+            return
+        if awaited is self:
+            problem = RuntimeError(f"Task cannot await on itself: {self!r}")
+        elif getattr(awaited, "_asyncio_future_blocking", None) is False:
+            problem = RuntimeError(
+                f"yield was used instead of yield from in task {self!r} with {awaited!r}")
+        else:
+            problem = RuntimeError(f"Task got bad yield: {awaited!r}")
+        self._loop.call_soon(self.__step, problem, context=self._context)
+
+    def __wakeup(self, future):
+        # The coroutine sits in Future.__await__, which calls future.result()
+        # itself: resuming it is enough, the await raises if the future failed.
+        self.__step()
+'''),
+]
+
+# Session 3, after reading the scenarios: probes derived from the cold right answer
+# above, one mistake each, for corners the cold answers did not reach.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_asyncio_order")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_cancel_in_step_not_forwarded", mutate(
+        _COLD_RIGHT,
+        ('''                    if self._must_cancel:
+                        if self._fut_waiter.cancel(msg=self._cancel_message):
+                            self._must_cancel = False
+''', "")),
+          "a cancel() that came during the step is not passed on to the future the task "
+          "then parks on, so the task waits for that future first", ["cancel"]),
+    whole("wrong", "cold3_probe_cancel_message_lost", mutate(
+        _COLD_RIGHT,
+        ('''            self._cancelled_exc = cancelled
+            super().cancel()''', '''            super().cancel()''')),
+          "the CancelledError out of the coroutine is not kept (self._cancelled_exc), so "
+          "the message given to cancel(msg) is lost", ["message"]),
+    whole("wrong", "cold3_probe_cancel_during_last_step_ignored", mutate(
+        _COLD_RIGHT,
+        ('''            if self._must_cancel:
+                self._must_cancel = False
+                super().cancel(msg=self._cancel_message)
+            else:
+                super().set_result(finished.value)''',
+         '''            super().set_result(finished.value)''')),
+          "a cancel() during the step in which the coroutine returns is ignored: the task "
+          "ends with a result although cancel() returned True", ["cancel"]),
+    whole("wrong", "cold3_probe_awaits_itself", mutate(
+        _COLD_RIGHT,
+        ('''                elif result is self:
+                    problem = RuntimeError(f"Task cannot await on itself: {self!r}")
+                    self._loop.call_soon(self.__step, problem, context=self._context)
+''', "")),
+          "a task awaiting itself parks on itself forever instead of getting "
+          "RuntimeError('Task cannot await on itself')", ["itself"]),
+]

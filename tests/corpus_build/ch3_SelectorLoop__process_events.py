@@ -212,3 +212,348 @@ class SelectorLoop:
         return bool(old)
 '''),
 ]
+
+# Written cold (session 3): whole (_process_events, _add_reader, _remove_reader)
+# triples written from the notebook's section 4 and toyloop/ch3_selectors.py only,
+# without reading the checker or the answers above.
+from _common import whole  # noqa: E402
+
+_COLD_ADD = '''
+    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+        handle = Handle(callback, args, self, None)
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            self._selector.register(fd, selectors.EVENT_READ, (handle, None))
+        else:
+            old_reader, writer = key.data
+            self._selector.modify(fd, key.events | selectors.EVENT_READ, (handle, writer))
+            if old_reader is not None:
+                old_reader.cancel()
+        return handle
+'''
+_COLD_REMOVE = '''
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        reader, writer = key.data
+        events = key.events & ~selectors.EVENT_READ
+        if events:
+            self._selector.modify(fd, events, (None, writer))
+        else:
+            self._selector.unregister(fd)
+        if reader is None:
+            return False
+        reader.cancel()
+        return True
+'''
+
+ANSWERS += [
+    whole("wrong", "cold3_runs_reader_inline", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader.cancelled():
+                    self._remove_reader(key.fileobj)
+                else:
+                    reader._run()          # the socket is readable: read now
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer.cancelled():
+                    self._remove_writer(key.fileobj)
+                else:
+                    writer._run()
+''' + _COLD_ADD + _COLD_REMOVE,
+          "runs the reader and writer callbacks inside _process_events instead of "
+          "queueing them in self._ready", ["_ready"]),
+
+    whole("wrong", "cold3_writers_forgotten", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader = key.data[0]
+            if reader is None:
+                continue
+            if reader._cancelled:
+                self._remove_reader(key.fileobj)
+            else:
+                self._ready.append(reader)
+''' + _COLD_ADD + _COLD_REMOVE,
+          "only readers are queued: a writer (add_writer) never runs", ["writer"]),
+
+    whole("wrong", "cold3_add_reader_drops_writer", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(key.fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(key.fileobj)
+                else:
+                    self._ready.append(writer)
+
+    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+        handle = Handle(callback, args, self, None)
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            self._selector.register(fd, selectors.EVENT_READ, (handle, None))
+        else:
+            if key.data[0] is not None:
+                key.data[0].cancel()
+            self._selector.modify(fd, key.events | selectors.EVENT_READ, (handle, None))
+        return handle
+''' + _COLD_REMOVE,
+          "_add_reader on an fd that has a writer replaces the key's data with "
+          "(handle, None): the writer is lost", ["writer"]),
+
+    whole("wrong", "cold3_remove_reader_unregisters", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(key.fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(key.fileobj)
+                else:
+                    self._ready.append(writer)
+''' + _COLD_ADD + '''
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.unregister(fd)
+        except KeyError:
+            return False
+        reader = key.data[0]
+        if reader is None:
+            return False
+        reader.cancel()
+        return True
+''', "_remove_reader unregisters the fd although a writer is still registered on it",
+          ["writer"]),
+
+    whole("wrong", "cold3_mask_equality", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask == selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(key.fileobj)
+                else:
+                    self._ready.append(reader)
+            elif mask == selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(key.fileobj)
+                else:
+                    self._ready.append(writer)
+''' + _COLD_ADD + _COLD_REMOVE,
+          "compares mask == EVENT_READ: an fd readable and writable at once runs "
+          "neither callback", ["mask"]),
+
+    whole("wrong", "cold3_remove_reader_keeps_handle_live", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(key.fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(key.fileobj)
+                else:
+                    self._ready.append(writer)
+''' + _COLD_ADD + '''
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        reader, writer = key.data
+        events = key.events & ~selectors.EVENT_READ
+        if events:
+            self._selector.modify(fd, events, (None, writer))
+        else:
+            self._selector.unregister(fd)
+        return reader is not None          # it is out of the selector: enough
+''', "_remove_reader does not cancel the reader's handle: a reader already queued in "
+     "this iteration still runs after remove_reader", ["cancel"]),
+
+    whole("wrong", "cold3_remove_reader_says_true", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            reader, writer = key.data
+            if mask & selectors.EVENT_READ and reader is not None:
+                if reader._cancelled:
+                    self._remove_reader(key.fileobj)
+                else:
+                    self._ready.append(reader)
+            if mask & selectors.EVENT_WRITE and writer is not None:
+                if writer._cancelled:
+                    self._remove_writer(key.fileobj)
+                else:
+                    self._ready.append(writer)
+''' + _COLD_ADD + '''
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        reader, writer = key.data
+        if key.events & ~selectors.EVENT_READ:
+            self._selector.modify(fd, key.events & ~selectors.EVENT_READ, (None, writer))
+        else:
+            self._selector.unregister(fd)
+        if reader is not None:
+            reader.cancel()
+        return True                         # the fd was registered
+''', "_remove_reader returns True for an fd that has only a writer (no reader "
+     "was removed)", ["remove_reader", "True"]),
+
+    whole("correct", "cold3_right_get_map", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        ready = self._ready
+        for key, mask in event_list:
+            reader, writer = key.data
+            if reader is not None and mask & selectors.EVENT_READ:
+                if reader.cancelled():
+                    self._remove_reader(key.fileobj)
+                else:
+                    ready.append(reader)
+            if writer is not None and mask & selectors.EVENT_WRITE:
+                if writer.cancelled():
+                    self._remove_writer(key.fileobj)
+                else:
+                    ready.append(writer)
+
+    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+        new = Handle(callback, args, self, None)
+        key = self._selector.get_map().get(fd)
+        if key is None:
+            self._selector.register(fd, selectors.EVENT_READ, (new, None))
+            return new
+        old, writer = key.data
+        self._selector.modify(fd, key.events | selectors.EVENT_READ, (new, writer))
+        if old is not None:
+            old.cancel()
+        return new
+
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        key = self._selector.get_map().get(fd)
+        if key is None:
+            return False
+        old, writer = key.data
+        if writer is None:
+            self._selector.unregister(fd)
+        else:
+            self._selector.modify(fd, selectors.EVENT_WRITE, (None, writer))
+        if old is not None:
+            old.cancel()
+        return old is not None
+'''),
+
+    whole("correct", "cold3_right_two_passes", '''
+class SelectorLoop:
+    def _process_events(self, event_list):
+        for key, mask in event_list:
+            fileobj = key.fileobj
+            reader, writer = key.data
+            for wanted, handle, remove in ((selectors.EVENT_READ, reader, self._remove_reader),
+                                           (selectors.EVENT_WRITE, writer, self._remove_writer)):
+                if handle is None or not mask & wanted:
+                    continue
+                if handle._cancelled:
+                    remove(fileobj)
+                else:
+                    self._ready.append(handle)
+
+    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+        handle = Handle(callback, args, self, None)
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            key = None
+        if key is None:
+            self._selector.register(fd, selectors.EVENT_READ, (handle, None))
+        else:
+            replaced, writer = key.data
+            self._selector.modify(fd, key.events | selectors.EVENT_READ, (handle, writer))
+            if replaced is not None:
+                replaced.cancel()
+        return handle
+
+    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+        try:
+            key = self._selector.get_key(fd)
+        except KeyError:
+            return False
+        reader, writer = key.data
+        rest = key.events & ~selectors.EVENT_READ
+        if rest:
+            self._selector.modify(fd, rest, (None, writer))
+        else:
+            self._selector.unregister(fd)
+        if reader is not None:
+            reader.cancel()
+        return reader is not None
+'''),
+]
+
+# Session 3, after reading the scenarios: probes derived from a cold right answer above.
+from _common import mutate, named  # noqa: E402
+
+_COLD_RIGHT = named(ANSWERS, "cold3_right_two_passes")
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_cancelled_reader_kept", mutate(
+        _COLD_RIGHT, ("                    remove(fileobj)", "                    continue")),
+          "a reader whose Handle was cancelled is skipped but stays registered: its fd "
+          "keeps the selector busy", ["cancel"]),
+    whole("wrong", "cold3_probe_add_reader_on_closed_loop", mutate(
+        _COLD_RIGHT, ('''    def _add_reader(self, fd, callback, *args):
+        self._check_closed()
+''', '''    def _add_reader(self, fd, callback, *args):
+''')),
+          "add_reader on a closed loop does not raise RuntimeError('Event loop is "
+          "closed')", ["closed"]),
+    whole("wrong", "cold3_probe_remove_reader_on_closed_loop", mutate(
+        _COLD_RIGHT, ('''    def _remove_reader(self, fd):
+        if self.is_closed():
+            return False
+''', '''    def _remove_reader(self, fd):
+''')),
+          "remove_reader on a closed loop fails instead of answering False", ["closed"]),
+]

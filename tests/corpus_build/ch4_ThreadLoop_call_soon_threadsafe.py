@@ -98,3 +98,143 @@ class ThreadLoop:
             pass
 '''),
 ]
+
+# Written cold (session 3): whole call_soon_threadsafe methods written from the
+# notebook's section 4 and toyloop/ch4_threads.py only, without reading the checker
+# or the answers above.
+from _common import whole  # noqa: E402
+
+ANSWERS += [
+    whole("wrong", "cold3_no_wakeup", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        self._check_callback(callback, "call_soon_threadsafe")
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)      # deque.append is atomic: that's enough
+        return handle
+''', "appends the handle but never wakes the selector (no _write_to_self), so the "
+     "callback waits until select times out", ["wake", "_write_to_self"]),
+
+    whole("wrong", "cold3_plain_call_soon_then_wake", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        handle = self.call_soon(callback, *args, context=context)
+        self._write_to_self()
+        return handle
+''', "goes through call_soon, which refuses calls from another thread in debug mode",
+          ["thread"]),
+
+    whole("wrong", "cold3_returns_nothing", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        self._check_callback(callback, "call_soon_threadsafe")
+        self._ready.append(Handle(callback, args, self, context))
+        self._write_to_self()
+''', "does not return the handle, so the caller cannot cancel the callback",
+          ["handle"]),
+
+    whole("wrong", "cold3_context_dropped", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        self._check_callback(callback, "call_soon_threadsafe")
+        handle = Handle(callback, args, self, None)
+        self._ready.append(handle)
+        self._write_to_self()
+        return handle
+''', "ignores the context argument: the callback runs in a copy of the calling "
+     "thread's context", ["context"]),
+
+    whole("wrong", "cold3_closed_loop_accepted", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        if not callable(callback):
+            raise TypeError("a callable object was expected by call_soon_threadsafe(), "
+                            f"got {callback!r}")
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)
+        self._write_to_self()
+        return handle
+''', "accepts a callback on a closed loop instead of raising RuntimeError('Event loop "
+     "is closed')", ["closed"]),
+
+    whole("wrong", "cold3_timer_from_thread", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        # A timer due now, then wake the loop so it looks at its timers.
+        handle = self.call_later(0, callback, *args, context=context)
+        self._write_to_self()
+        return handle
+''', "pushes a timer onto the heap from another thread: heapq is not thread-safe, "
+     "and the callback runs behind the ready queue", ["thread"]),
+
+    whole("wrong", "cold3_callable_not_checked", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        handle = Handle(callback, args, self, context)
+        self._ready.append(handle)
+        self._write_to_self()
+        return handle
+''', "does not check that the callback is callable: the TypeError comes later, in "
+     "the loop, instead of at the call", ["callable"]),
+
+    whole("correct", "cold3_right_direct_byte", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        if self.is_closed():
+            raise RuntimeError("Event loop is closed")
+        self._check_callback(callback, "call_soon_threadsafe")
+        handle = Handle(callback, args, self, context)
+        if handle._source_traceback:
+            del handle._source_traceback[-1]
+        self._ready.append(handle)
+        try:
+            self._csock.send(b"x")     # any byte ends the select
+        except OSError:
+            pass                       # full: the loop will wake anyway
+        return handle
+'''),
+
+    whole("correct", "cold3_right_checks_then_wake", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_soon_threadsafe")
+        new = Handle(callback, args, self, context)
+        if new._source_traceback:
+            del new._source_traceback[-1]
+        ready = self._ready
+        ready.append(new)
+        self._write_to_self()
+        return new
+'''),
+]
+
+# Session 3, after reading the scenarios: a probe and a right variant.
+from _common import mutate, named  # noqa: E402
+
+ANSWERS += [
+    whole("wrong", "cold3_probe_wakes_the_wrong_end", mutate(
+        named(ANSWERS, "cold3_right_direct_byte"),
+        ('self._csock.send(b"x")', 'self._ssock.send(b"x")')),
+          "writes the wake-up byte into the selector's own end of the self-pipe "
+          "(_ssock): the byte arrives at the other end, and select never wakes",
+          ["wake"]),
+    whole("correct", "cold3_right_with_a_lock", '''
+class ThreadLoop:
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        self._check_closed()
+        if self._debug or not callable(callback):
+            self._check_callback(callback, "call_soon_threadsafe")
+        lock = self.__dict__.setdefault("_my_threadsafe_lock", threading.Lock())
+        with lock:  # (deque.append is atomic already; the lock costs little)
+            handle = Handle(callback, args, self, context)
+            self._ready.append(handle)
+        self._write_to_self()
+        return handle
+'''),
+]

@@ -150,3 +150,208 @@ class _SelectorSocketTransport:
         self.close()
 '''),
 ]
+
+# Written cold (session 3): whole read paths written from the notebook's section 3 and
+# toyloop/ch5_transports.py only, without reading the checker or the answers above.
+from _common import whole  # noqa: E402
+
+ANSWERS += [
+    whole("wrong", "cold3_no_blocking_guard", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except ConnectionError as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if data:
+            self._protocol_call("data_received", data)
+            return
+        if self._protocol.eof_received():
+            self._loop._remove_reader(self._sock_fd)
+        else:
+            self.close()
+''', "a spurious wake-up (recv raises BlockingIOError) is treated as an error instead "
+     "of being ignored", ["BlockingIOError"]),
+
+    whole("wrong", "cold3_empty_bytes_as_data", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except Exception as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        self._protocol_call("data_received", data)   # whatever came
+''', "b'' (the peer closed) is handed to data_received instead of calling "
+     "eof_received", ["eof_received"]),
+
+    whole("wrong", "cold3_eof_always_closes", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not data:
+            self._protocol.eof_received()
+            self.close()            # the other side is gone: so are we
+            return
+        self._protocol_call("data_received", data)
+''', "closes at EOF even when eof_received() returned True (keep writing)",
+          ["eof_received", "True"]),
+
+    whole("wrong", "cold3_eof_keeps_reader", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if data:
+            self._protocol_call("data_received", data)
+        elif not self._protocol.eof_received():
+            self.close()
+        # eof_received() said keep open: nothing to do
+''', "keeps the reader registered after EOF when eof_received() returns True: a socket "
+     "at EOF is readable forever, so eof_received is called again and again",
+          ["reader"]),
+
+    whole("wrong", "cold3_protocol_called_directly", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not data:
+            if self._protocol.eof_received():
+                self._loop._remove_reader(self._sock_fd)
+            else:
+                self.close()
+            return
+        self._protocol.data_received(data)
+''', "calls protocol.data_received directly: when it raises, the error escapes into "
+     "the loop and the connection stays open", ["data_received"]),
+
+    whole("wrong", "cold3_read_error_escapes", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        if not data:
+            if self._protocol.eof_received():
+                self._loop._remove_reader(self._sock_fd)
+            else:
+                self.close()
+            return
+        self._protocol_call("data_received", data)
+''', "a failing recv (connection reset) escapes into the loop instead of ending the "
+     "connection with connection_lost(exc)", ["connection_lost"]),
+
+    whole("wrong", "cold3_eof_loses_connection_directly", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if data:
+            self._protocol_call("data_received", data)
+            return
+        self._loop._remove_reader(self._sock_fd)
+        if not self._protocol.eof_received():
+            self._protocol.connection_lost(None)    # the connection is over
+''', "at EOF calls connection_lost itself instead of close(): the transport never "
+     "closes its socket (and connection_lost may come twice)", ["close"]),
+
+    whole("correct", "cold3_right_own_words", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return                     # a read event that came after a fatal error
+        try:
+            chunk = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return                     # nothing after all
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if chunk:
+            self._protocol_call("data_received", chunk)
+            return
+        try:
+            keep_open = self._protocol.eof_received()
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal error: protocol.eof_received() call failed.")
+            return
+        if keep_open:
+            self._loop._remove_reader(self._sock_fd)
+        else:
+            self.close()
+'''),
+
+    whole("correct", "cold3_right_uses_eof_helper", '''
+class _SelectorSocketTransport:
+    def _read_ready__data_received(self):
+        if self._conn_lost:
+            return
+        try:
+            data = self._sock.recv(MAX_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            data = None
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if data is None:
+            return
+        if data == b"":
+            self._read_ready__on_eof()   # the chapter's EOF handling
+        else:
+            self._protocol_call("data_received", data)
+'''),
+]

@@ -104,6 +104,10 @@ READY_BUT_WAITING = ("the loop was about to wait (timeout {timeout!r}) although 
                      "were ready: when anything is ready, the timeout is 0.")
 TIMER_BUT_FOREVER = ("the loop was about to wait with no timeout although a timer is set: "
                      "the timeout is the time left until the first timer.")
+PAST_THE_TIMER = ("the loop was about to wait {timeout:g} seconds although the first timer "
+                  "is due in {left:g}: the timeout is the time left until the earliest "
+                  "timer (its deadline minus self.time()), not a later timer's, and not "
+                  "the deadline itself.")
 NEGATIVE_TIMEOUT = ("the loop asked select() to wait {timeout:g} seconds: a negative "
                     "timeout makes the selector wait forever. A timer already overdue "
                     "means a timeout of 0 (max(0, when - now)).")
@@ -129,6 +133,12 @@ class _Guard:
                 self.check_wait(timeout)
                 return select(timeout)
             loop._select = guarded
+        wait = getattr(loop, "_wait", None)  # chapter 1's Scheduler: no select, a wait
+        if wait is not None and select is None:
+            def guarded_wait(timeout: float) -> Any:
+                self.check_sleep(timeout)
+                return wait(timeout)
+            loop._wait = guarded_wait
 
     def count(self) -> None:
         self.iterations += 1
@@ -139,13 +149,26 @@ class _Guard:
         loop = self.loop
         if timeout is not None and timeout < 0:
             raise ScenarioStuck(NEGATIVE_TIMEOUT.format(timeout=timeout))
-        if timeout != 0 and any(not h._cancelled for h in loop._ready):
-            raise ScenarioStuck(READY_BUT_WAITING.format(timeout=timeout))
+        self.check_sleep(timeout)
         if timeout is None:
             if any(not entry[-1]._cancelled for entry in loop._scheduled):
                 raise ScenarioStuck(TIMER_BUT_FOREVER)
             if not self._could_be_woken():
                 raise ScenarioStuck(IDLE)
+
+    def check_sleep(self, timeout: float | None) -> None:
+        """A wait while callbacks are ready, or past the first timer (virtual time only:
+        on a real clock time moves between the loop's sum and this check)."""
+        loop = self.loop
+        if timeout != 0 and any(not getattr(h, "_cancelled", False) for h in loop._ready):
+            raise ScenarioStuck(READY_BUT_WAITING.format(timeout=timeout))
+        if timeout and getattr(getattr(loop, "_clock", None), "virtual", False):
+            deadlines = [e[0] for e in loop._scheduled
+                         if not getattr(e[-1], "_cancelled", False)]
+            if deadlines:
+                left = max(0.0, min(deadlines) - loop.time())
+                if timeout > left + 1e-6:
+                    raise ScenarioStuck(PAST_THE_TIMER.format(timeout=timeout, left=left))
 
     def _could_be_woken(self) -> bool:
         loop = self.loop
@@ -324,6 +347,10 @@ _KNOWN_ERRORS = {
     "deque mutated during iteration":
         "The ready queue changed while a for loop went over it: callbacks add to it as "
         "they run. Count first, then popleft() that many.",
+    "yield was used instead of yield from":
+        "A future reached the task with _asyncio_future_blocking False: Future.__await__ "
+        "sets self._asyncio_future_blocking = True just before `yield self`, so the task "
+        "knows an await sent it.",
     "await wasn't used with future":
         "A coroutine was resumed before the future it awaits was done: park the task "
         "(add __wakeup as the future's done callback) instead of stepping it again at once.",

@@ -7,6 +7,7 @@ learner's ``Future`` plugged in they exercise the learner's class.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from typing import Any
 
 from . import scenario
@@ -23,9 +24,9 @@ def _outcome(fn: Any, message: bool = True) -> Any:
 
 
 @scenario("your {piece} did not schedule the done callbacks the way asyncio does: "
-          "set_result hands each one to loop.call_soon(callback, future), so whoever "
-          "calls set_result finishes first, and each callback runs in a later iteration "
-          "with the future as its only argument.", tags=_F)
+          "set_result hands each one to loop.call_soon(callback, future), in the order "
+          "they were added, so whoever calls set_result finishes first, and each callback "
+          "runs in a later iteration with the future as its only argument.", tags=_F)
 def done_callbacks_go_through_call_soon(loop: Any, log: Any) -> Any:
     """set_result schedules the done callbacks with call_soon, in the order added"""
     async def main() -> None:
@@ -39,9 +40,10 @@ def done_callbacks_go_through_call_soon(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} called a callback added to a future that was already done at "
-          "once; asyncio schedules it with loop.call_soon, exactly as if it had been "
-          "added before.", tags=_F)
+@scenario("your {piece} mishandled a callback added to a future that was already done: "
+          "asyncio schedules it at once with loop.call_soon (it is neither called inline "
+          "nor stored for a completion that will never come again), exactly as if it had "
+          "been added before.", tags=_F)
 def callback_added_after_done_is_scheduled(loop: Any, log: Any) -> Any:
     """add_done_callback on a done future schedules the callback, it does not call it"""
     async def main() -> None:
@@ -111,7 +113,8 @@ def await_a_future(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} mishandled cancel(): a cancelled future runs its done callbacks "
-          "(through call_soon), and result() then raises CancelledError.", tags=_F)
+          "(through call_soon), and result() and exception() then both raise "
+          "CancelledError (a cancelled future has no exception to return).", tags=_F)
 def cancelled_future(loop: Any, log: Any) -> Any:
     """cancel() runs the done callbacks and makes result() raise CancelledError"""
     async def main() -> None:
@@ -120,6 +123,7 @@ def cancelled_future(loop: Any, log: Any) -> Any:
         log(("cancel()", fut.cancel()))
         log(("cancel() again", fut.cancel()))
         log(("result()", _outcome(fut.result)))
+        log(("exception()", _outcome(fut.exception)))
         await asyncio.sleep(0)
     return main()
 
@@ -140,3 +144,51 @@ def future_results_reach_tasks(loop: Any, log: Any) -> Any:
         loop.call_later(0.01, bad.set_exception, OSError("nope"))
         await asyncio.gather(waiter("first", ok), waiter("second", bad))
     return main()
+
+
+_WHO = contextvars.ContextVar("toyloop_scenario_who", default="nobody")
+
+
+@scenario("your {piece} ran a done callback in the wrong contextvars context: "
+          "add_done_callback keeps the context it is given (else a copy of the current "
+          "one, copy_context()) with the callback, and the callback runs in it, whoever "
+          "completes the future and from whichever context.", tags=_F)
+def done_callbacks_run_in_their_context(loop: Any, log: Any) -> Any:
+    """A done callback sees the context it was added in, or the one it was given"""
+    async def main() -> None:
+        given = contextvars.copy_context()
+        given.run(_WHO.set, "the context given")
+        fut = loop.create_future()
+        _WHO.set("the adder")
+        fut.add_done_callback(lambda f: log(("callback without context sees", _WHO.get())))
+        fut.add_done_callback(lambda f: log(("callback with context sees", _WHO.get())),
+                              context=given)
+        _WHO.set("the one who completes it")
+        fut.set_result(None)
+        await asyncio.sleep(0)
+        done = loop.create_future()
+        done.set_result(None)
+        done.add_done_callback(lambda f: log(("late callback with context sees", _WHO.get())),
+                               context=given)
+        await asyncio.sleep(0)
+    return main()
+
+
+@scenario("your {piece} never reported a failed future whose exception nobody retrieved: "
+          "set_exception sets self.__log_traceback = True, result() and exception() set "
+          "it back to False, and a future garbage-collected with the flag still True "
+          "calls the loop's exception handler ('Future exception was never retrieved').",
+          tags=_F)
+def unretrieved_exception_is_reported(loop: Any, log: Any) -> None:
+    """A failed future dropped unread is reported; one whose exception was read is not"""
+    # No gc.collect() (it costs a third of a second here): a future is in no reference
+    # cycle, so the del frees it at once, and its __del__ runs before the next line.
+    read = loop.create_future()
+    read.set_exception(ValueError("read"))
+    read.exception()
+    del read
+    log("dropped the future whose exception was read")
+    unread = loop.create_future()
+    unread.set_exception(ValueError("never read"))
+    del unread
+    log("dropped the future whose exception was not read")

@@ -108,8 +108,11 @@ def add_reader_replaces_the_old_one(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} mixed up a reader and a writer on the same fd: both can be "
-          "registered at once (one selector key, both events, each called only for its "
-          "own event); removing the reader keeps the writer.", tags=_PE)
+          "registered at once (one selector key, both events, key.data = (reader, "
+          "writer)), each called only for its own event (the reader when mask & "
+          "EVENT_READ, the writer when mask & EVENT_WRITE); adding a reader keeps the "
+          "writer in key.data, and removing the reader keeps the writer (modify the key, "
+          "do not unregister it).", tags=_PE)
 def reader_and_writer_on_one_fd(loop: Any, log: Any) -> Any:
     """A reader and a writer share one socket; each runs for its own event"""
     a, b = _pair(loop)
@@ -138,9 +141,33 @@ def reader_and_writer_on_one_fd(loop: Any, log: Any) -> Any:
     return main()
 
 
+@scenario("your {piece} never ran an I/O callback: a reader whose socket is readable "
+          "must run. _run_once hands what self._select(timeout) returns to "
+          "self._process_events, which queues the readers' and writers' Handles.",
+          tags=("ch2.BaseLoop._run_once",))
+def io_events_reach_the_ready_queue(loop: Any, log: Any) -> Any:
+    """A reader runs once its socket is readable (the loop passes select's events on)"""
+    a, b = _pair(loop)
+
+    def on_readable() -> None:
+        log(("reader got", a.recv(100)))
+        loop.remove_reader(a)
+
+    async def main() -> None:
+        loop.add_reader(a, on_readable)
+        loop.call_later(0.01, b.send, b"ping")
+        await asyncio.sleep(0.05)
+        log("50 ms later")
+
+    _close_later(loop, a, b)
+    return main()
+
+
 @scenario("your {piece} ran I/O callbacks and timers in the wrong order within one "
           "iteration: asyncio runs what was already ready, then the I/O callbacks, then "
-          "the timers that fell due.", tags=_PE + ("ch2.BaseLoop._run_once",))
+          "the timers that fell due. _process_events only appends the I/O Handles to "
+          "self._ready (it never runs them itself), and due timers join the queue after "
+          "that.", tags=_PE + ("ch2.BaseLoop._run_once",))
 def ready_then_io_then_timers(loop: Any, log: Any) -> Any:
     """In one iteration: ready callbacks, then I/O callbacks, then due timers"""
     a, b = _pair(loop)
@@ -259,3 +286,83 @@ def reader_removed_in_same_iteration_does_not_run(loop: Any, log: Any) -> Any:
 
     _close_later(loop, a1, b1, a2, b2)
     return main()
+
+
+@scenario("your {piece} mishandled an fd that is readable and writable at once: "
+          "test each event with a bitwise and (mask & EVENT_READ, mask & EVENT_WRITE), "
+          "never mask == ..., and queue the reader and the writer in the same "
+          "iteration; remove_reader on an fd with only a writer answers False.", tags=_PE)
+def readable_and_writable_at_once(loop: Any, log: Any) -> Any:
+    """A socket with data waiting and room to write runs its reader and writer together"""
+    a, b = _pair(loop)
+
+    def reader() -> None:
+        log(("reader got", a.recv(100)))
+        loop.remove_reader(a)
+
+    def writer() -> None:
+        log("writer")
+        loop.remove_writer(a)
+
+    async def main() -> None:
+        b.send(b"data")  # a is readable, and (as a fresh socket) writable
+        loop.add_reader(a, reader)
+        loop.add_writer(a, writer)
+        loop.call_soon(log, "ready before the I/O")
+        await asyncio.sleep(0.01)
+        loop.add_writer(a, writer)
+        log(("remove_reader with only a writer", loop.remove_reader(a)))
+        log(("remove_writer", loop.remove_writer(a)))
+        log(("registered at the end", _registered(loop, a)))
+        _close_now_if_unregistered(loop, a, b)
+
+    _close_later(loop, a, b)
+    return main()
+
+
+def _close_now_if_unregistered(loop: Any, a: socket.socket, b: socket.socket) -> None:
+    """Close a pair the loop no longer watches at once: the checker's leak check then
+    need not wait for the loop to be collected (``_close_later`` stays the fallback)."""
+    if not _registered(loop, a):
+        a.close()
+        b.close()
+
+
+def _outcome(call: Any) -> tuple:
+    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
+    try:
+        return ("returns", call())
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
+        return ("raises", type(exc).__name__, str(exc))
+
+
+@scenario("your {piece} kept a reader whose Handle was cancelled: when select reports its "
+          "fd, _process_events removes it (self._remove_reader(key.fileobj)) instead of "
+          "queueing it, so the fd stops waking the loop.", tags=_PE)
+def cancelled_reader_is_unregistered(loop: Any, log: Any) -> Any:
+    """A reader whose Handle was cancelled is dropped when its fd fires"""
+    a, b = _pair(loop)
+
+    async def main() -> None:
+        loop.add_reader(a, lambda: log("the cancelled reader ran"))
+        loop._selector.get_key(a).data[0].cancel()  # the Handle, as cancel() leaves it
+        b.send(b"x")
+        await asyncio.sleep(0.01)
+        log(("registered", _registered(loop, a)))
+        _close_now_if_unregistered(loop, a, b)
+
+    _close_later(loop, a, b)
+    return main()
+
+
+@scenario("your {piece} mishandled a closed loop: add_reader raises RuntimeError('Event "
+          "loop is closed') (self._check_closed() first), and remove_reader answers False "
+          "(if self.is_closed(): return False).", tags=_PE)
+def readers_on_a_closed_loop(loop: Any, log: Any) -> None:
+    """add_reader on a closed loop raises; remove_reader answers False"""
+    a, b = _pair(loop)
+    loop.close()
+    log(("add_reader", _outcome(lambda: loop.add_reader(a, print))))
+    log(("remove_reader", _outcome(lambda: loop.remove_reader(a))))
+    a.close()
+    b.close()

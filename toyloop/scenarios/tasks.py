@@ -67,7 +67,9 @@ def exception_is_thrown_into_coroutine(loop: Any, log: Any) -> Any:
 
 @scenario("your {piece} did not finish the task with the coroutine's outcome: "
           "StopIteration's value becomes the result, any other exception the task's "
-          "exception.", tags=_T)
+          "exception, through super().set_result / super().set_exception (a Task's own "
+          "set_result and set_exception refuse with RuntimeError: only the coroutine may "
+          "finish a task).", tags=_T)
 def task_result_and_exception(loop: Any, log: Any) -> Any:
     """A task's result is its coroutine's return value; an exception fails the task"""
     async def returns() -> int:
@@ -88,8 +90,9 @@ def task_result_and_exception(loop: Any, log: Any) -> Any:
 
 
 @scenario("your {piece} did not cancel a waiting task properly: cancel() cancels the "
-          "future it waits on, whose wake-up throws CancelledError into the coroutine; "
-          "if the coroutine lets it out, the task ends cancelled.", tags=_T)
+          "future the task waits on, which __step must keep in self._fut_waiter when it "
+          "parks; that future's wake-up throws CancelledError into the coroutine, and if "
+          "the coroutine lets it out, the task ends cancelled (super().cancel()).", tags=_T)
 def cancel_a_waiting_task(loop: Any, log: Any) -> Any:
     """Cancelling a task parked on a future throws CancelledError at its await"""
     async def sleeper(fut: Any) -> None:
@@ -110,10 +113,35 @@ def cancel_a_waiting_task(loop: Any, log: Any) -> Any:
         except asyncio.CancelledError:
             log("awaiting the task raised CancelledError")
         log(("task cancelled", task.cancelled()))
-        early = loop.create_task(sleeper(loop.create_future()))
+    return main()
+
+
+@scenario("your {piece} lost a cancel() that came while the task awaited no future "
+          "(before its first step, or during a bare yield): cancel() then only sets "
+          "self._must_cancel, and the next __step must turn it into a CancelledError "
+          "thrown into the coroutine (and clear the flag).", tags=_T)
+def cancel_before_first_step(loop: Any, log: Any) -> Any:
+    """A task cancelled before its first step, or at a sleep(0), ends cancelled"""
+    async def body(name: str) -> None:
+        try:
+            log((name, "started"))
+            await asyncio.sleep(0)
+            log((name, "went on after the cancel"))
+        except asyncio.CancelledError:
+            log((name, "saw CancelledError"))
+            raise
+
+    async def main() -> None:
+        early = loop.create_task(body("early"))
         early.cancel()  # before its first step: the coroutine never starts
         await asyncio.sleep(0)
-        log(("cancelled before starting", early.cancelled()))
+        log(("early cancelled", early.cancelled()))
+        mid = loop.create_task(body("mid"))
+        await asyncio.sleep(0)  # mid ran to its sleep(0): a bare yield, no future
+        mid.cancel()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        log(("mid cancelled", mid.cancelled()))
     return main()
 
 
@@ -150,3 +178,51 @@ def current_task_inside_step(loop: Any, log: Any) -> Any:
         log(("current_task is the task", (await task) is task))
         log(("outside any task step", asyncio.current_task(loop) is asyncio.current_task()))
     return main()
+
+
+@scenario("your {piece} did not honour a cancel() that came while the task itself was "
+          "running: cancel() then only sets self._must_cancel. If the coroutine goes on "
+          "to await a future, __step cancels that future as it parks on it (so "
+          "CancelledError comes at the await); if the coroutine returns, the task ends "
+          "cancelled (super().cancel()), not with the result.", tags=_T)
+def cancel_from_inside_the_task(loop: Any, log: Any) -> Any:
+    """A task that cancels itself is cancelled at its next await, or when it returns"""
+    async def parks() -> None:
+        asyncio.current_task().cancel()
+        fut = loop.create_future()
+        try:
+            await fut
+        except asyncio.CancelledError:
+            log(("CancelledError at the await; the future cancelled", fut.cancelled()))
+            raise
+
+    async def returns() -> str:
+        log(("cancel() during the last step says", asyncio.current_task().cancel()))
+        return "a result"
+
+    async def main() -> None:
+        for coro in (parks(), returns()):
+            task = loop.create_task(coro)
+            try:
+                log(("result", await task))
+            except asyncio.CancelledError:
+                log(("task cancelled", task.cancelled()))
+    return main()
+
+
+@scenario("your {piece} lost the message given to cancel(msg): when the CancelledError "
+          "comes out of the coroutine, keep it (self._cancelled_exc = the exception) "
+          "before super().cancel(), so that awaiting the task raises it, message and all.",
+          tags=_T)
+def cancel_message_reaches_the_awaiter(loop: Any, log: Any) -> Any:
+    """task.cancel("shutting down"): the awaiter's CancelledError carries the message"""
+    async def main() -> None:
+        task = loop.create_task(asyncio.sleep(10))
+        await asyncio.sleep(0)
+        task.cancel("shutting down")
+        try:
+            await task
+        except asyncio.CancelledError as exc:
+            log(("awaiting the task raised CancelledError with", exc.args))
+    return main()
+

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
+import socket
 import threading
 from typing import Any
 
@@ -117,9 +119,10 @@ def threadsafe_calls_from_many_threads(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} changed the order: from the loop's own thread, "
-          "call_soon_threadsafe queues behind what call_soon queued before, like "
-          "call_soon.", clock="real", tags=_TS)
+@scenario("your {piece} did not behave like call_soon from the loop's own thread: it "
+          "queues behind what call_soon queued before (the ready queue, not "
+          "a timer), and returns the Handle, so the caller can cancel it.", clock="real",
+          tags=_TS)
 def threadsafe_call_is_fifo_with_call_soon(loop: Any, log: Any) -> Any:
     """call_soon and call_soon_threadsafe from the loop thread share one FIFO queue"""
     async def main() -> None:
@@ -199,4 +202,75 @@ def executor_result_wakes_the_loop(loop: Any, log: Any) -> Any:
         safety = _safety(loop, log, "safety timer: the result never woke the loop")
         log(("got", await loop.run_in_executor(None, job)))
         safety.cancel()
+    return main()
+
+
+def _refusal(call: Any) -> tuple:
+    """("accepted",) if ``call()`` returns, else the exception's type and text."""
+    try:
+        call()
+    except Exception as exc:  # noqa: BLE001 - the refusal is what we log
+        return ("refused", type(exc).__name__, str(exc))
+    return ("accepted",)
+
+
+_WHO = contextvars.ContextVar("toyloop_threadsafe_who", default="nobody")
+
+
+@scenario("your {piece} ran the callback in the wrong contextvars context: the "
+          "context argument goes into the Handle (Handle(callback, args, self, context)); "
+          "without one, the Handle copies the caller's context.", tags=_TS)
+def threadsafe_call_keeps_its_context(loop: Any, log: Any) -> Any:
+    """call_soon_threadsafe runs the callback in the context it was given"""
+    async def main() -> None:
+        given = contextvars.copy_context()
+        given.run(_WHO.set, "the context given")
+        _WHO.set("the caller")
+        loop.call_soon_threadsafe(lambda: log(("with context, sees", _WHO.get())),
+                                  context=given)
+        loop.call_soon_threadsafe(lambda: log(("without context, sees", _WHO.get())))
+        _WHO.set("changed after the call")
+        await asyncio.sleep(0.001)
+    return main()
+
+
+@scenario("your {piece} accepted a call on a closed loop: check first "
+          "(self._check_closed() raises RuntimeError('Event loop is closed')), so the "
+          "caller learns at once that the callback will never run.", tags=_TS)
+def threadsafe_call_on_a_closed_loop(loop: Any, log: Any) -> None:
+    """call_soon_threadsafe on a closed loop raises RuntimeError"""
+    log(("while open", _refusal(lambda: loop.call_soon_threadsafe(lambda: None).cancel())))
+    loop.close()
+    log(("once closed", _refusal(lambda: loop.call_soon_threadsafe(print))))
+
+
+@scenario("your {piece} misbehaved in debug mode (loop.set_debug(True)): it must check "
+          "that the callback is callable (self._check_callback(callback, "
+          "'call_soon_threadsafe'), TypeError at once), and must not go through "
+          "call_soon, whose debug-mode thread check refuses calls from other threads: "
+          "make the Handle and append it to self._ready yourself, then _write_to_self().",
+          clock="real", tags=_TS)
+def threadsafe_call_in_debug_mode(loop: Any, log: Any) -> Any:
+    """In debug mode: a non-callable is refused, a thread's call reaches the loop"""
+    loop.set_debug(True)
+    ours, theirs = socket.socketpair()
+    ours.setblocking(False)
+
+    outcome: list = []
+
+    def thread() -> None:
+        outcome.append(_refusal(
+            lambda: loop.call_soon_threadsafe(log, "the thread's callback ran")))
+        theirs.send(b"x")  # wakes main through the reference sock_recv, in any case
+
+    async def main() -> None:
+        log(("not callable", _refusal(lambda: loop.call_soon_threadsafe("not a function"))))
+        worker = threading.Thread(target=thread)
+        worker.start()
+        await loop.sock_recv(ours, 10)
+        worker.join()  # it has sent its byte: it is finishing
+        await asyncio.sleep(0)  # the thread's callback, queued before us, runs first
+        log(("the thread's call", outcome[0]))
+        ours.close()
+        theirs.close()
     return main()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import selectors
 import socket
 from typing import Any
@@ -58,7 +59,9 @@ async def _connect(loop: Any, protocol: Any) -> tuple[Any, socket.socket]:
 
 
 @scenario("your {piece} did not pass every byte to data_received, in order, and then "
-          "call eof_received when recv returned b'' (the peer closed).", tags=_RD)
+          "call eof_received when recv returned b'' (the peer closed); unless it returns "
+          "True, end with self.close(), which calls connection_lost once, later (never "
+          "call connection_lost yourself).", tags=_RD)
 def read_path_delivers_data_then_eof(loop: Any, log: Any) -> Any:
     """Three chunks arrive in order, then EOF closes the transport"""
     async def main() -> None:
@@ -73,9 +76,10 @@ def read_path_delivers_data_then_eof(loop: Any, log: Any) -> Any:
     return main()
 
 
-@scenario("your {piece} closed the transport although eof_received() returned True: "
-          "a true answer keeps the writing half open (stop reading, do not close).",
-          tags=_RD)
+@scenario("your {piece} mishandled an eof_received() that returned True: a true answer "
+          "keeps the writing half open, so do not close; but stop reading "
+          "(self._loop._remove_reader(self._sock_fd)): a socket at EOF stays readable, "
+          "and a reader left in place calls eof_received again and again.", tags=_RD)
 def read_path_eof_can_keep_writing(loop: Any, log: Any) -> Any:
     """eof_received returning True lets the protocol still write a reply"""
     async def main() -> None:
@@ -117,6 +121,53 @@ def read_path_protocol_error_is_fatal(loop: Any, log: Any) -> Any:
         log(("is_closing", transport.is_closing()))
         log(("the loop still runs", await asyncio.sleep(0, "yes")))
         peer.close()
+    return main()
+
+
+@scenario("your {piece} treated a false alarm as an error: select said the socket was "
+          "readable, but by the time the reader ran the bytes were gone and recv raised "
+          "BlockingIOError. That means 'nothing to read now': return, and keep reading.",
+          tags=_RD)
+def read_path_ignores_a_false_alarm(loop: Any, log: Any) -> Any:
+    """A read event whose bytes somebody else took first changes nothing"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        thief = socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno()))
+        thief.setblocking(False)
+        peer.send(b"taken by a thief")
+        # Queued before the select that reports the bytes, so it runs before the reader
+        # in that iteration, and the reader's recv finds nothing.
+        loop.call_soon(lambda: log(("the thief took", thief.recv(100))))
+        await asyncio.sleep(0.01)
+        await loop.sock_sendall(peer, b"for the protocol")
+        await asyncio.sleep(0.01)
+        log(("the protocol got", bytes(proto.data)))
+        log(("is_closing", transport.is_closing()))
+        transport.close()
+        await proto.lost
+        thief.close()
+        peer.close()
+    return main()
+
+
+@scenario("your {piece} let a failed recv escape into the loop: any error but "
+          "BlockingIOError (here the peer reset the connection) ends the connection with "
+          "self._fatal_error(exc, 'Fatal read error on socket transport'), which calls "
+          "connection_lost(exc).", tags=_RD)
+def read_path_reset_ends_the_connection(loop: Any, log: Any) -> Any:
+    """A connection reset by the peer ends in connection_lost(ConnectionResetError)"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        watchdog = loop.call_later(1.0, lambda: (log("watchdog: still connected"),
+                                                 transport.abort()))
+        transport.write(b"never read")
+        await asyncio.sleep(0.01)
+        peer.close()  # unread data: on Linux a socketpair's other end sees ECONNRESET
+        await proto.lost
+        watchdog.cancel()
+        log(("is_closing", transport.is_closing()))
     return main()
 
 
@@ -326,5 +377,91 @@ def write_path_flush_then_idle_then_close(loop: Any, log: Any) -> Any:
         await proto.lost
         watchdog.cancel()
         log(("problems", proto.problems))
+        peer.close()
+    return main()
+
+
+@scenario("your {piece} sent new data ahead of data already buffered: while the buffer "
+          "holds bytes, write() only appends to it (a send() now would overtake them, "
+          "even when the socket has room again); only with an empty buffer does it try "
+          "sock.send() first.", tags=_WR)
+def write_path_does_not_overtake_the_buffer(loop: Any, log: Any) -> Any:
+    """A write while older bytes wait in the buffer goes out after them"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        ours, peer = socket.socketpair()  # AF_UNIX: a recv frees room in the sender at once
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        peer.setblocking(False)
+        transport, _ = await loop.connect_accepted_socket(lambda: proto, ours)
+        watchdog = _watchdog(loop, log, transport, peer)
+        first = b"a" * (256 * 1024)
+        transport.write(first)
+        log(("part of it buffered", transport.get_write_buffer_size() > 0))
+        got = bytearray()
+        with contextlib.suppress(BlockingIOError):
+            while chunk := peer.recv(65536):  # the socket has room again...
+                got += chunk
+        transport.write(b"TAIL")  # ...but the transport's buffer is not empty
+        transport.close()
+        while chunk := await loop.sock_recv(peer, 65536):
+            got += chunk
+        log(("the tail came last", bytes(got[-4:])))
+        log(("every byte in order", bytes(got) == first + b"TAIL"))
+        await proto.lost
+        watchdog.cancel()
+        peer.close()
+    return main()
+
+
+def _outcome(call: Any) -> tuple:
+    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
+    try:
+        return ("returns", call())
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
+        return ("raises", type(exc).__name__, str(exc))
+
+
+@scenario("your {piece} mishandled write_eof() with data still buffered: the FIN "
+          "(self._sock.shutdown(socket.SHUT_WR)) goes out when _write_ready has sent the "
+          "last byte, and a write() after write_eof() raises RuntimeError('Cannot call "
+          "write() after write_eof()').", tags=_WR, max_iterations=_MANY)
+def write_path_eof_waits_for_the_buffer(loop: Any, log: Any) -> Any:
+    """write_eof() with data buffered: every byte, then EOF; no write after it"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        ours, peer = socket.socketpair()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        peer.setblocking(False)
+        transport, _ = await loop.connect_accepted_socket(lambda: proto, ours)
+        watchdog = _watchdog(loop, log, transport, peer)
+        transport.write(b"b" * (256 * 1024))
+        log(("part of it buffered", transport.get_write_buffer_size() > 0))
+        transport.write_eof()
+        log(("write after write_eof", _outcome(lambda: transport.write(b"late"))))
+        size = 0
+        while chunk := await loop.sock_recv(peer, 65536):
+            size += len(chunk)
+        log(("the peer got every byte, then EOF", size == 256 * 1024))
+        watchdog.cancel()
+        transport.close()
+        await proto.lost
+        peer.close()
+    return main()
+
+
+@scenario("your {piece} mishandled a bad or a late write: write('text') raises TypeError "
+          "at once (_check_bytes(data)), and a write() after the connection was lost "
+          "sends nothing and raises nothing (it only counts, in self._conn_lost).",
+          tags=_WR)
+def write_path_bad_and_late_writes(loop: Any, log: Any) -> Any:
+    """write() of a str is refused; a write after connection_lost is dropped quietly"""
+    async def main() -> None:
+        proto = _Recorder(log, loop)
+        transport, peer = await _connect(loop, proto)
+        log(("write('text')", _outcome(lambda: transport.write("text"))))
+        transport.abort()
+        await proto.lost
+        log(("write after connection_lost", _outcome(lambda: transport.write(b"late"))))
+        await asyncio.sleep(0)
         peer.close()
     return main()
