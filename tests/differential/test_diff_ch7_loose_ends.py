@@ -165,7 +165,10 @@ def _slow_step_report(factory) -> list[str]:
     # Keep file names (basename) and line numbers; mask durations and addresses.
     text = re.sub(r"took \d+\.\d+ seconds", "took T seconds", stream.getvalue())
     text = re.sub(r"(?:/[^/\s:]+)+/([^/\s:]+):(\d+)", r"\1:\2", text)
-    return text.splitlines()
+    # On a loaded machine another step may also take over 0.05 s: keep the reports of
+    # the two steps made slow on purpose.
+    return [line for line in text.splitlines()
+            if "name='blocker'" in line or "sleep(0.06)" in line]
 
 
 def test_slow_task_step_reported_in_debug_mode():
