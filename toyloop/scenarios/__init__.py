@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["SCENARIOS", "Scenario", "ScenarioStuck", "VirtualSelector", "compare", "expected",
-           "record", "scenario"]
+           "outcome", "record", "scenario"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,15 @@ def scenario(says: str, *, clock: str = "virtual", max_iterations: int = 2000,
 # ---------------------------------------------------------------------------
 # Running one scenario on one loop
 # ---------------------------------------------------------------------------
+
+
+def outcome(call: Callable[[], Any]) -> tuple:
+    """What ``call()`` gives, for a scenario's log: ("returns", value) or ("raises", type
+    name, text), so a wrong return and a wrong error show up as a difference alike."""
+    try:
+        return ("returns", call())
+    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
+        return ("raises", type(exc).__name__, str(exc))
 
 
 def _short(message: str) -> str:

@@ -9,6 +9,7 @@ import asyncio
 import socket
 from typing import Any
 
+from . import outcome as _outcome
 from . import scenario
 
 _PE = ("ch3.SelectorLoop._process_events",)
@@ -326,14 +327,6 @@ def _close_now_if_unregistered(loop: Any, a: socket.socket, b: socket.socket) ->
     if not _registered(loop, a):
         a.close()
         b.close()
-
-
-def _outcome(call: Any) -> tuple:
-    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
-    try:
-        return ("returns", call())
-    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
-        return ("raises", type(exc).__name__, str(exc))
 
 
 @scenario("your {piece} kept a reader whose Handle was cancelled: when select reports its "

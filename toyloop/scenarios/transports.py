@@ -18,6 +18,7 @@ import selectors
 import socket
 from typing import Any
 
+from . import outcome as _outcome
 from . import scenario
 
 _RD = ("ch5._SelectorSocketTransport.read",)
@@ -411,14 +412,6 @@ def write_path_does_not_overtake_the_buffer(loop: Any, log: Any) -> Any:
         watchdog.cancel()
         peer.close()
     return main()
-
-
-def _outcome(call: Any) -> tuple:
-    """What ``call()`` gives: ("returns", value) or ("raises", type name, text)."""
-    try:
-        return ("returns", call())
-    except Exception as exc:  # noqa: BLE001 - the outcome is what we log
-        return ("raises", type(exc).__name__, str(exc))
 
 
 @scenario("your {piece} mishandled write_eof() with data still buffered: the FIN "
