@@ -218,7 +218,9 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     if name not in rows or (name in profilers and "gc." not in answer):
         return (f"{answer!r} is not a function the workload ran: take the name from the "
                 "profile of run() (profiler.runcall(run)), the third item of a pstats key "
-                "(file, line, name)")
+                "(file, line, name), and of those functions name the one with the most "
+                "own time (tottime). (Since Python 3.12 a profile also holds calls made "
+                "by other threads, such as the kernel's, so not every row is run()'s.)")
     share = 100 * rows[name][2] / total
     top_share = 100 * rows[top_own][2] / total
     builtin = answer.startswith(("<built-in", "<method '"))  # Context.run is not run()
