@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,15 @@ def _open_and_run_all(page, port: int, token: str, name: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
 
+def _wait_for_change(page, locator, old: str, timeout: float = 10.0) -> None:
+    """Until ``locator``'s HTML differs from ``old`` (Playwright's expect has no
+    "changed" assertion); fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while locator.inner_html() == old:
+        assert time.monotonic() < deadline, "the pane did not change after the step"
+        page.wait_for_timeout(50)
+
+
 def _drive(page, port: int, token: str) -> None:
     from playwright.sync_api import expect
 
@@ -84,14 +94,18 @@ def _drive(page, port: int, token: str) -> None:
     expect(status).to_contain_text("before iteration 1")
     for name, locator in pane.items():
         assert locator.is_visible(), f"pane {name} is not shown"
-    assert "self-pipe" in pane["selector"].inner_text()
+    # Each pane is its own widget, updated by its own message: wait for its content
+    # rather than reading it once the status line has changed.
+    expect(pane["selector"]).to_contain_text("self-pipe", timeout=10_000)
     seen = {name: {locator.inner_html()} for name, locator in pane.items()}
 
     step = explorer.locator("button.toyloop-step")
     for n in (1, 2, 3):
+        timeline = pane["timeline"].inner_html()
         step.click()
         expect(status).to_contain_text(f"after iteration {n} of", timeout=10_000)
         expect(pane["iteration"]).to_contain_text(f"iteration {n}: clock t=", timeout=10_000)
+        _wait_for_change(page, pane["timeline"], timeline)
         for name, locator in pane.items():
             seen[name].add(locator.inner_html())
     # Stepping changed what the panes show, not just the counter (the timeline shades
@@ -101,14 +115,14 @@ def _drive(page, port: int, token: str) -> None:
     # Chapter 2's program on its VirtualClock: iteration 3 is the one its prose points at,
     # where the 1 s timer sets the shared future and both consumers' wakeups get ready.
     expect(status).to_contain_text("after iteration 3 of 7 · clock t=1.000")
-    text = pane["iteration"].inner_text()
-    assert "iteration 3: clock t=1.000, select(timeout=1)" in text, text
-    assert "timer fired: Future.set_result('data')" in text, text
-    assert "wakes Task-2, Task-3" in text, text
-    ready = pane["ready"].inner_text()
-    assert "Task-2 wakeup -> consumer()" in ready and "Task-3 wakeup -> consumer()" in ready
-    assert "Task-2 consumer()  [ready]" in pane["tasks"].inner_text()
-    assert "(no timers)" in pane["timers"].inner_text()
+    for name, text in [("iteration", "iteration 3: clock t=1.000, select(timeout=1)"),
+                       ("iteration", "timer fired: Future.set_result('data')"),
+                       ("iteration", "wakes Task-2, Task-3"),
+                       ("ready", "Task-2 wakeup -> consumer()"),
+                       ("ready", "Task-3 wakeup -> consumer()"),
+                       ("tasks", "Task-2 consumer()  [ready]"),
+                       ("timers", "(no timers)")]:
+        expect(pane[name]).to_contain_text(text, timeout=10_000)
 
     explorer.locator("button.toyloop-back").click()
     expect(status).to_contain_text("after iteration 2 of", timeout=10_000)
