@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import threading
 import time
 
@@ -404,3 +405,43 @@ def test_a_leftover_task_that_spins_when_cancelled_fails_the_case() -> None:
     exercise = checker.Exercise("leftover spinner", cases=[case], timeout=1.0)
     result = exercise.run(leaves_a_spinner)
     assert result.status != checker.CORRECT, str(result)
+
+
+def _stubborn_coroutine():
+    """A started coroutine-like generator whose bare except swallows GeneratorExit:
+    tearing it down makes Python report an unraisable RuntimeError."""
+    import types
+
+    @types.coroutine
+    def stubborn():
+        while True:
+            try:
+                yield
+            except BaseException:  # noqa: BLE001 - the learner's mistake, on purpose
+                pass
+
+    coro = stubborn()
+    coro.send(None)
+    return coro
+
+
+def test_a_failing_case_keeps_its_after_effects_out_of_the_notebook(monkeypatch):
+    """What a stopped wrong answer prints while it is torn down is dropped: the report
+    already names the mistake.  A passing case's after-effects still reach the hook."""
+    from toyloop.tools.checker import Exercise
+
+    reported: list = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
+    def failing_case(candidate):
+        held = _stubborn_coroutine()  # noqa: F841 - torn down as the case unwinds
+        raise AssertionError("wrong on purpose")
+
+    def passing_case(candidate):
+        held = _stubborn_coroutine()
+        del held
+
+    assert Exercise("after-effects", cases=[failing_case]).run(None).status == INCORRECT
+    assert reported == []
+    assert Exercise("after-effects", cases=[passing_case]).run(None).status == CORRECT
+    assert [type(u.exc_value) for u in reported] == [RuntimeError]

@@ -535,6 +535,30 @@ class _LeakTracker:
         return self._found
 
 
+class _AfterEffects:
+    """Errors Python reports "unraisable" while a case runs and unwinds, held back.
+
+    A wrong answer the case has stopped (a coroutine whose bare ``except:`` swallows
+    GeneratorExit, a task abandoned mid-await) is often torn down while the case's frames
+    are: Python then prints "Exception ignored in: ..." under the check's report, about
+    a mistake the report has already named.  Those are dropped when the case fails; when
+    it passes they are real news and go to the usual hook.
+    """
+
+    def __enter__(self) -> _AfterEffects:
+        self.seen: list[Any] = []
+        self._hook = sys.unraisablehook
+        sys.unraisablehook = self.seen.append
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.unraisablehook = self._hook
+
+    def report(self) -> None:
+        for unraisable in self.seen:
+            self._hook(unraisable)
+
+
 @contextlib.contextmanager
 def _leak_tracking() -> Any:
     """Record where sockets are created and which ones were dropped while open."""
@@ -609,7 +633,10 @@ class Exercise:
         leaked: CheckResult | None = None  # reported only if no case fails outright
         for number, case in enumerate(self.cases, 1):
             description = _describe(case)
-            status, message = self._run_case(case, candidate)
+            with _AfterEffects() as after:
+                status, message = self._run_case(case, candidate)
+            if status in (CORRECT, _LEAKED):
+                after.report()
             if status == NOT_ATTEMPTED and passed and \
                     self._unwritten != f"your {getattr(candidate, '__name__', '')}()":
                 # one part written (a method), another not yet
