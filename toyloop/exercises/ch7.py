@@ -213,6 +213,18 @@ def _run_lines(fn: Any, body: str, timeout: float, limit: float,
     return result, state, elapsed
 
 
+def _run_and_clean_up(main: Any, pidfile: str) -> Any:
+    """Run ``main`` on a loop that records every child it starts; then kill and reap
+    them all, and the child named in ``pidfile``, whatever the answer did."""
+    started: list[int] = []
+    try:
+        return run_in_loop(main, loop_factory=_recording_loop(started),
+                           clock=MonotonicClock(), max_iterations=200_000)
+    finally:
+        for child in {_read_pid(pidfile), *started} - {None}:
+            _cleanup_child(child)
+
+
 def _run_lines_once(fn: Any, body: str, timeout: float, limit: float,
                     too_long: str) -> tuple[Any, tuple[str, str], float]:
     with tempfile.TemporaryDirectory(prefix="toyloop-ex7-") as tmp:
@@ -255,15 +267,9 @@ def _run_lines_once(fn: Any, body: str, timeout: float, limit: float,
             return task.result()
 
         start = time.monotonic()
-        started: list[int] = []
-        try:
-            result = run_in_loop(main, loop_factory=_recording_loop(started),
-                                 clock=MonotonicClock(), max_iterations=200_000)
-            elapsed = time.monotonic() - start
-        finally:
-            pid = _read_pid(pidfile)
-            for child in {pid, *started} - {None}:
-                _cleanup_child(child)
+        result = _run_and_clean_up(main, pidfile)
+        elapsed = time.monotonic() - start
+        pid = _read_pid(pidfile)
     if pid is None:
         return result, ("never ran", "never ran"), elapsed
     return result, (at_return[0] if at_return else "gone", after[0]), elapsed
@@ -452,14 +458,7 @@ def _run_cancelled(fn: Any) -> tuple[dict, tuple[str, str]]:
             pid = _read_pid(pidfile)
             return outcome, (await _pid_state_soon(pid) if pid else "never ran")
 
-        started: list[int] = []
-        try:
-            outcome, later = run_in_loop(main, loop_factory=_recording_loop(started),
-                                         clock=MonotonicClock(), max_iterations=200_000)
-        finally:
-            pid = _read_pid(pidfile)
-            for child in {pid, *started} - {None}:
-                _cleanup_child(child)
+        outcome, later = _run_and_clean_up(main, pidfile)
     return outcome, (at_end[0] if at_end else "running", later)
 
 
