@@ -173,3 +173,63 @@ def test_the_watchdog_stays_out_of_the_learners_profile():
     for _ in range(3):
         assert ch6_measure.profile_exercise.run(spy).status == CORRECT
     assert seen and not any(seen), seen
+
+
+def test_other_threads_are_left_out_of_the_checkers_profile():
+    """Since 3.12 a profile also holds other threads' calls (pytest-xdist's, the kernel's):
+    the checker ranks only what run() called, so a busy thread of the test runner cannot
+    become 'the slowest function' or change which mistake an answer is told about."""
+    import threading
+
+    stop = threading.Event()
+
+    def run():  # the same name as the workload's: its row must not absorb this one
+        while not stop.is_set():
+            _foreign_work()
+
+    def _foreign_work():
+        sum(range(2_000))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        loop_factory, workload, size, expected = ch6_measure.PROFILE_CASES[0]
+        rows = ch6_measure._profile_rows(ch6_measure.workload_run(loop_factory, workload, size))
+    finally:
+        stop.set()
+        thread.join()
+    assert "_foreign_work" not in rows and "is_set" not in rows
+    assert max(rows, key=lambda name: rows[name][2]) == expected
+    assert rows["run"][1] > 2  # Context.run, called by every handle, is still there
+
+
+def test_an_answer_naming_run_is_told_about_cumulative_time():
+    """The workload's run() is the root of every profile of it; however the rows merge
+    (Context.run shares the name), naming it is the cumulative-time mistake."""
+    rows = {"run": (1_000, 1_000, 0.6, 1.0, True), "call_soon": (900, 900, 0.3, 0.3, True)}
+    message = ch6_measure._judge_profile("run", "call_soon", rows, calls=1)
+    assert "cumulative" in message
+    builtin = "<method 'run' of '_contextvars.Context' objects>"
+    assert "cumulative" not in ch6_measure._judge_profile(builtin, "call_soon", rows, 1)
+
+
+def test_the_watchdog_is_parked_while_the_learner_times_cpu():
+    """Process CPU time (process_time, getrusage) counts every thread of the process: the
+    case's watchdog, sampling every 10 ms, must be parked while the learner's code times
+    run(), or its samples inflate the short t(n) and lower the exponent."""
+    import sys
+
+    parked: list[bool] = []
+
+    def spy(run, n):
+        frames = sys._current_frames().values()
+        names = set()
+        for frame in frames:
+            while frame is not None:
+                names.add(frame.f_code.co_name)
+                frame = frame.f_back
+        parked.append("_park" in names)
+        return ch6_measure.growth_exponent(run, n)
+
+    assert ch6_measure.growth_exercise.run(spy).status == CORRECT
+    assert parked and all(parked), parked

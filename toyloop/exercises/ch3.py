@@ -329,6 +329,13 @@ def case_peer_closed(candidate):
             if not counting.errors:
                 raise
             outcome = "swallowed"
+        except LoopBlocked:
+            # A writer that ignores the error runs every iteration; on a loaded machine
+            # one such call can also look like blocking. send() failing again and
+            # again is the cause either way, and the one to name.
+            if len(counting.errors) < 2:
+                raise
+            outcome = "swallowed"
     if counting.errors and outcome in ("hung", "swallowed", None):
         error = counting.errors[0]
         raise AssertionError(

@@ -37,6 +37,7 @@ import cProfile
 import gc
 import math
 import numbers
+import profile
 import pstats
 import re
 import statistics
@@ -166,21 +167,26 @@ def find_slow_function(run):
 
 
 def _profile_rows(run: Callable[[], Any]) -> dict[str, tuple[int, int, float, float]]:
-    """The checker's own profile of ``run()``: name -> (pcalls, ncalls, tottime, cumtime).
+    """The checker's own profile of ``run()``: name -> (pcalls, ncalls, tottime, cumtime,
+    whether a Python function has that name).
 
     Names are as :func:`_name_in` reads them (``heappop``, not ``<built-in method
     _heapq.heappop>``).  Own times of functions that share a name (two ``__init__``)
     are summed; call counts and cumulative time are the largest single function's, as a
     learner reading one pstats row at a time sees them."""
-    profiler = cProfile.Profile(time.process_time)  # CPU time: a busy machine blurs less
+    # The pure-Python profiler, on this thread's CPU time: since Python 3.12 cProfile
+    # records every thread (pytest-xdist's, the kernel's), and even the callers it
+    # records then mix threads; sys.setprofile, which `profile` uses, is per thread.
+    profiler = profile.Profile(time.thread_time)
     profiler.runcall(run)
     rows: dict[str, list] = {}
-    for (_file, _line, raw), (cc, nc, tt, ct, _callers) in pstats.Stats(profiler).stats.items():
-        row = rows.setdefault(_name_in(raw), [0, 0, 0.0, 0.0])
+    for (file, _line, raw), (cc, nc, tt, ct, _callers) in pstats.Stats(profiler).stats.items():
+        row = rows.setdefault(_name_in(raw), [0, 0, 0.0, 0.0, False])
         row[0] = max(row[0], cc)
         row[1] = max(row[1], nc)
         row[2] += tt
         row[3] = max(row[3], ct)
+        row[4] = row[4] or file != ""  # `profile` files C functions under ""
     return {name: tuple(row) for name, row in rows.items()}  # type: ignore[misc]
 
 
@@ -228,8 +234,10 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
     # An outer function called once or twice (run_on, a wrapper) has nearly all the
     # cumulative time too: a per-call cumulative ranking names it.
     outer = rows[name][1] <= 2 and rows[name][3] >= 0.8 * top_cum
+    # run() is the root of every profile of the workload, so it is always outermost.
     top = name == "run" or rows[name][3] >= top_cum
-    if not builtin and (top or outer) and rows[name][3] > 2 * rows[name][2]:
+    wraps = name == "run" or rows[name][3] > 2 * rows[name][2]  # mostly time of callees
+    if not builtin and (top or outer) and wraps:
         if not top:  # an outer function, run once or twice
             return (f"{name!r} runs {rows[name][1]} time(s), has {share:.0f}% of the own "
                     f"time (another function has {top_share:.0f}%) and holds nearly all the "
@@ -259,8 +267,11 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
                 f"has {top_share:.0f}%. The slow part is the function with the *most* own "
                 "time (tottime): rank by that column, largest first (not the smallest, and "
                 "not by another column)")
-    most_calls = max(row[1] for row in rows.values())
-    most_primitive = max(row[0] for row in rows.values())
+    # `profile` names a C function by its bare name, so `append` adds up every type's
+    # append (cProfile, which the learner uses, keeps them apart): count Python's only.
+    python_rows = [row for row in rows.values() if row[4:] != (False,)] or list(rows.values())
+    most_calls = max(row[1] for row in python_rows)
+    most_primitive = max(row[0] for row in python_rows)
     # Ties count, and so do near-ties: the checker's own profile is a second run, whose
     # per-iteration calls can differ by a few (a timer that fell due a little later).
     if rows[name][1] >= most_calls - 5 or rows[name][0] >= most_primitive - 5:
@@ -273,7 +284,8 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
 
 
 def _still() -> Any:
-    """The case's watchdog kept out of the profiles (see ``CaseGuard.still``)."""
+    """The case's watchdog kept out of the profiles and the CPU timings of the learner's
+    code (see ``CaseGuard.still``)."""
     guard = current_guard()
     return guard.still() if guard is not None else contextlib.nullcontext()
 
@@ -534,7 +546,8 @@ def _growth_case(index: int) -> Callable[[Any], None]:
         reasons = []
         for _ in range(ATTEMPTS):
             run = _SizedRun(loop_factory, workload, n, idle)
-            value = candidate(run, n)
+            with _still():  # the watchdog's sampling would count in a process's CPU time
+                value = candidate(run, n)
             reason = _judge_growth(value, exact, low, high, run)
             if reason is None:
                 return
@@ -597,7 +610,8 @@ def _case_not_constant(candidate: Any) -> None:
     values, runs = [], []
     for _title, loop_factory, workload, n, _exact, _range, _idle in GROWTH_CASES:
         run = _SizedRun(loop_factory, workload, n)
-        value = candidate(run, n)
+        with _still():  # the watchdog's sampling would count in a process's CPU time
+            value = candidate(run, n)
         if (n not in run.sizes or 10 * n not in run.sizes or isinstance(value, bool)
                 or not isinstance(value, numbers.Real) or not math.isfinite(value)):
             return  # the cases below say what is wrong with it

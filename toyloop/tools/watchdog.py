@@ -322,6 +322,28 @@ def _schedstat(native_id: int | None) -> tuple[float, float] | None:
         return None
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _steal() -> list[float]:
+    """Seconds each CPU was taken away by the hypervisor (Linux ``/proc/stat``), or [].
+
+    In a virtual machine (CI runners are) the host can stop a virtual CPU while the
+    loop's thread runs on it.  The guest's scheduler does not see that as waiting, so
+    ``schedstat`` cannot forgive it; the host's "steal" counter can."""
+    try:
+        with open("/proc/stat") as f:
+            lines = [line.split() for line in f if line.startswith("cpu")]
+    except OSError:
+        return []
+    return [int(fields[8]) / _TICK for fields in lines[1:] if len(fields) > 8]
+
+
+def _stolen(before: list[float], after: list[float]) -> float:
+    """The most any one CPU lost to the host between two :func:`_steal` readings."""
+    return max((b - a for a, b in zip(before, after, strict=False)), default=0.0)
+
+
 # ---------------------------------------------------------------------------
 # The guard: one per case
 # ---------------------------------------------------------------------------
@@ -526,14 +548,16 @@ class CaseGuard:
         last = time.monotonic()
         last_sched = _schedstat(self.native_id)
         last_gc = _gc_total.get(self.thread_id, 0.0)
+        last_steal = _steal()
         next_interrupt = next_hog = None
         while not self._done.wait(SAMPLE):
             if self._still:
                 self._park()
                 last, last_sched = time.monotonic(), _schedstat(self.native_id)
-                last_gc = _gc_total.get(self.thread_id, 0.0)
+                last_gc, last_steal = _gc_total.get(self.thread_id, 0.0), _steal()
             now = time.monotonic()
             sched = _schedstat(self.native_id)
+            steal = _steal()
             waited = ran = 0.0
             if sched and last_sched:
                 ran, waited = sched[0] - last_sched[0], sched[1] - last_sched[1]
@@ -541,8 +565,8 @@ class CaseGuard:
             # the CPU it did use: a spin on a loaded machine is still a spin.
             step = max(0.0, (now - last) - waited) + min(waited, _FORGIVE * ran)
             collected = _gc_total.get(self.thread_id, 0.0)
-            step = max(0.0, step - (collected - last_gc))
-            last_gc = collected
+            step = max(0.0, step - (collected - last_gc) - _stolen(last_steal, steal))
+            last_gc, last_steal = collected, steal
             last_now = last
             last, last_sched = now, sched
             frame = sys._current_frames().get(self.thread_id)
