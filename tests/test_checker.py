@@ -472,3 +472,38 @@ def test_steal_is_read_per_cpu_from_proc_stat():
     assert all(value >= 0 for value in before)
     assert watchdog._stolen([1.0, 2.0], [1.5, 2.1]) == pytest.approx(0.5)
     assert watchdog._stolen([], []) == 0.0
+
+
+def test_a_learner_thread_is_quiet_about_the_checkers_teardown(monkeypatch):
+    """A thread that waits for a child and then reports to the loop can finish after the
+    checker closed the case's loop: 'Event loop is closed' (or ChildProcessError) from a
+    thread the case started is the checker's doing and is not printed under a passing
+    report; any other error of the thread, and any thread the case did not start, still
+    reaches the usual hook."""
+    from toyloop.tools import checker as checker_module
+
+    printed: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: printed.append(args.exc_value))
+    monkeypatch.setattr(checker_module, "_previous_thread_hook", None)
+
+    def raising(exc: BaseException):
+        def body() -> None:
+            raise exc
+        return body
+
+    def case_starts_threads(fn):
+        """starts threads that fail as the loop is torn down"""
+        for exc in (RuntimeError("Event loop is closed"), ChildProcessError(10, "No child"),
+                    ValueError("a real bug")):
+            thread = threading.Thread(target=raising(exc), daemon=True)
+            thread.start()
+            thread.join(5)
+        assert fn(2) == 4
+
+    result = Exercise("threads", cases=[case_starts_threads], solution=double).run(double)
+    assert result.status == CORRECT, str(result)
+    assert [type(exc) for exc in printed] == [ValueError]
+    outside = threading.Thread(target=raising(RuntimeError("Event loop is closed")))
+    outside.start()
+    outside.join(5)
+    assert [type(exc) for exc in printed] == [ValueError, RuntimeError]

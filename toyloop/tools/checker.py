@@ -57,6 +57,7 @@ import textwrap
 import threading
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -543,20 +544,56 @@ class _AfterEffects:
     are: Python then prints "Exception ignored in: ..." under the check's report, about
     a mistake the report has already named.  Those are dropped when the case fails; when
     it passes they are real news and go to the usual hook.
+
+    The threads the case starts are remembered (see :func:`_quiet_teardown_errors`).
     """
 
     def __enter__(self) -> _AfterEffects:
         self.seen: list[Any] = []
         self._hook = sys.unraisablehook
         sys.unraisablehook = self.seen.append
+        _install_thread_hook()
+        _cases_before.append(set(threading.enumerate()))
         return self
 
     def __exit__(self, *exc: Any) -> None:
         sys.unraisablehook = self._hook
+        _case_threads.update(set(threading.enumerate()) - _cases_before.pop())
 
     def report(self) -> None:
         for unraisable in self.seen:
             self._hook(unraisable)
+
+
+_case_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+_cases_before: list[set[threading.Thread]] = []  # the threads alive when a case began
+_previous_thread_hook: Callable[[Any], Any] | None = None
+
+
+def _install_thread_hook() -> None:
+    global _previous_thread_hook
+    if threading.excepthook is not _quiet_teardown_errors:
+        _previous_thread_hook = threading.excepthook
+        threading.excepthook = _quiet_teardown_errors
+
+
+def _quiet_teardown_errors(args: Any) -> None:
+    """``threading.excepthook`` while checks run: drop what the checker's teardown causes.
+
+    A learner's thread can outlive its case: one that waits for a child and then calls
+    ``call_soon_threadsafe`` finds the case's loop closed, or the child already reaped,
+    because the checker closed the loop and killed what the case started.  Those two
+    errors, in a thread a case started, are the checker's doing, not news (asyncio's own
+    child watcher only logs a warning when its loop is closed).  Everything else goes to
+    the hook that was there before."""
+    thread, exc = args.thread, args.exc_value
+    started_by_a_case = thread in _case_threads or bool(
+        _cases_before and thread not in _cases_before[-1])
+    teardown = isinstance(exc, ChildProcessError) or (
+        isinstance(exc, RuntimeError) and str(exc) == "Event loop is closed")
+    if started_by_a_case and teardown:
+        return
+    (_previous_thread_hook or threading.__excepthook__)(args)
 
 
 @contextlib.contextmanager
