@@ -754,10 +754,10 @@ class BaseLoop(ExceptionHandlerMixin, Observable):
 
         # Phase 4: move timers that are due to the ready queue.
         if scheduled:
-            # A timer due within one clock tick counts as due now: select() may return a
-            # hair early (epoll rounds the timeout to whole milliseconds, the clock moves
-            # in ticks), and without this margin the loop would go round once more with
-            # a timeout of almost 0 just to fire it (asyncio does the same).
+            # A timer due within one clock tick counts as due now (asyncio does the same):
+            # where the clock is coarse, select() can wake a hair before the timer's time,
+            # and without this margin the loop would go round once more with a timeout of
+            # almost 0 just to fire it. (On Linux, selectors round the timeout *up*.)
             end_time = self.time() + self._clock_resolution
             while scheduled and scheduled[0][0] < end_time:
                 timer = heapq.heappop(scheduled)[2]
