@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import io
 import linecache
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
 
+import toyloop.ch2_futures
 from toyloop.ch2_futures import BaseLoop, Future, Task
 from toyloop.exercises import mine
 from toyloop.exercises.build import AssembledLoop, AssembledScheduler, exercise, loop_with
@@ -241,6 +244,21 @@ def test_a_piece_may_be_written_in_a_class_of_any_name() -> None:
     my_task = piece_from("ch2.Task.__step", corpus.BASE.replace("class Task:", "class MyTask:"))
     assert my_task.__name__ == "MyTask" and "_MyTask__step" in vars(my_task)
     assert exercise("ch2.Task.__step").run(my_task).passed
+
+
+def test_private_attributes_in_a_class_of_any_name_are_toyloops() -> None:
+    """Inside ``class MyFuture:`` Python reads ``self.__log_traceback`` as
+    ``_MyFuture__log_traceback``; plugged in, it is toyloop's ``_Future__log_traceback``,
+    so a learner can write the flag as asyncio does (and the scenario's advice works)."""
+    source = inspect.getsource(toyloop.ch2_futures.Future)
+    methods = ["result", "exception", "add_done_callback", "set_result", "set_exception",
+               "__await__", "_schedule_callbacks"]
+    body = "\n".join(textwrap.indent(textwrap.dedent(inspect.getsource(
+        getattr(toyloop.ch2_futures.Future, m))), "    ") for m in methods)
+    assert "self.__log_traceback = True" in source and "self.__log_traceback" in body
+    namespace = dict(vars(toyloop.ch2_futures))
+    exec(compile("class MyFuture:\n" + body, "<learner>", "exec"), namespace)
+    assert exercise("ch2.Future").run(namespace["MyFuture"]).passed
 
 
 def test_an_untouched_stub_is_not_attempted_and_not_saved(tmp_path: Path) -> None:

@@ -137,7 +137,7 @@ class EagerCancelLoop(EventLoop):
 
 class PlainHandle:
     """Handle's methods in a class without ``__slots__``: every instance gets a
-    ``__dict__`` (created lazily on 3.11+, but still bigger and slower)."""
+    ``__dict__`` (created lazily on 3.11+, but still bigger)."""
 
     __init__ = Handle.__init__
     __repr__ = Handle.__repr__

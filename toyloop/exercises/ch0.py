@@ -105,6 +105,8 @@ warm_up = Exercise(
     "warm-up: double_later",
     cases=[case_is_a_coroutine_function, case_returns_twice_x, case_waits_one_second,
            case_others_run_meanwhile, case_can_be_cancelled],
-    hint="Two lines: `await asyncio.sleep(1)`, then `return 2 * x`.",
+    hint=["Waiting must not block the loop: which asyncio function waits a number of "
+          "seconds, and what must you write in front of it?",
+          "Wait first, then compute: the value comes back after the wait."],
     solution=double_later,
 )

@@ -172,6 +172,8 @@ def methods_of(p: Piece, candidate: Any) -> dict[str, Any]:
         for attr, value in candidate.__dict__.items():
             if attr in _CLASS_BOOKKEEPING:
                 continue
+            if own != home:
+                value = _private_names_as(value, own, home)
             found[attr] = value
             if own != home and attr.startswith(own):
                 found[home + attr[len(own):]] = value
@@ -185,6 +187,38 @@ def methods_of(p: Piece, candidate: Any) -> dict[str, Any]:
         raise TypeError(f"your {p.shell} has no {', '.join(missing)}: {p.name} needs "
                         f"{', '.join(p.methods)}")
     return found
+
+
+def _private_names_as(value: Any, own: str, home: str) -> Any:
+    """``value`` with the private names it uses renamed from ``own`` to ``home``.
+
+    Inside ``class MyFuture:`` Python turns ``self.__log_traceback`` into
+    ``self._MyFuture__log_traceback``; toyloop's code, written in ``class Future:``,
+    reads ``_Future__log_traceback``.  So that the learner can write the attribute as
+    asyncio does, the names a method looks up are renamed to the home class's."""
+    if isinstance(value, (staticmethod, classmethod)):
+        return type(value)(_private_names_as(value.__func__, own, home))
+    if isinstance(value, property):
+        return property(*(_private_names_as(f, own, home) if f else None
+                          for f in (value.fget, value.fset, value.fdel)), value.__doc__)
+    if not isinstance(value, types.FunctionType):
+        return value
+    new = types.FunctionType(_renamed_code(value.__code__, own, home), value.__globals__,
+                             value.__name__, value.__defaults__, value.__closure__)
+    new.__kwdefaults__ = value.__kwdefaults__
+    new.__dict__.update(value.__dict__)
+    new.__qualname__ = value.__qualname__
+    new.__doc__ = value.__doc__
+    return new
+
+
+def _renamed_code(code: types.CodeType, own: str, home: str) -> types.CodeType:
+    """``code`` (and the code nested in it: lambdas, comprehensions) with ``co_names``
+    starting with ``own`` starting with ``home`` instead."""
+    names = tuple(home + n[len(own):] if n.startswith(own) else n for n in code.co_names)
+    consts = tuple(_renamed_code(c, own, home) if isinstance(c, types.CodeType) else c
+                   for c in code.co_consts)
+    return code.replace(co_names=names, co_consts=consts)
 
 
 def _transplant(value: Any, home: type) -> Any:
