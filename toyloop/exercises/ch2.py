@@ -37,9 +37,11 @@ def _loop() -> BaseLoop:
     return asyncio.get_running_loop()  # type: ignore[return-value]
 
 
-def _live_timers(loop: BaseLoop) -> list:
-    """Timers still waiting in the heap (cancelled ones are skipped lazily)."""
-    return [entry[2] for entry in loop._scheduled if not entry[2].cancelled()]
+def _live_timers(loop: BaseLoop) -> list[str]:
+    """Timers still waiting in the heap (cancelled ones are skipped lazily), described
+    now: the case's cleanup cancels them later, and a message formatted then would show
+    them as cancelled."""
+    return [repr(entry[2]) for entry in loop._scheduled if not entry[2].cancelled()]
 
 
 class _Run:

@@ -189,8 +189,11 @@ def case_done_at_once(candidate: Any) -> None:
 def case_no_workers_left(candidate: Any) -> None:
     """no worker task is left running once run_pool returns"""
     _, _, _, leftovers = _crawl(candidate, 3)
-    assert not leftovers, (f"{len(leftovers)} task(s) still pending after run_pool returned: "
-                           "cancel the workers (they wait on queue.get() forever)")
+    assert not leftovers, (
+        f"{len(leftovers)} task(s) still pending after run_pool returned: cancel the "
+        "workers (they wait on queue.get() forever), then wait until they have finished "
+        "(await asyncio.gather(*workers, return_exceptions=True)): a cancelled task stays "
+        "pending until it has run its cancellation")
 
 
 def case_nothing_to_do(candidate: Any) -> None:
