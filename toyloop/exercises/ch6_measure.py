@@ -166,7 +166,7 @@ def find_slow_function(run):
     return name
 
 
-def _profile_rows(run: Callable[[], Any]) -> dict[str, tuple[int, int, float, float]]:
+def _profile_rows(run: Callable[[], Any]) -> dict[str, tuple[int, int, float, float, bool]]:
     """The checker's own profile of ``run()``: name -> (pcalls, ncalls, tottime, cumtime,
     whether a Python function has that name).
 
@@ -269,7 +269,7 @@ def _judge_profile(answer: Any, expected: str, rows: dict, calls: int) -> str | 
                 "not by another column)")
     # `profile` names a C function by its bare name, so `append` adds up every type's
     # append (cProfile, which the learner uses, keeps them apart): count Python's only.
-    python_rows = [row for row in rows.values() if row[4:] != (False,)] or list(rows.values())
+    python_rows = [row for row in rows.values() if row[4]] or list(rows.values())
     most_calls = max(row[1] for row in python_rows)
     most_primitive = max(row[0] for row in python_rows)
     # Ties count, and so do near-ties: the checker's own profile is a second run, whose

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import importlib
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,20 +196,8 @@ def _private_names_as(value: Any, own: str, home: str) -> Any:
     ``self._MyFuture__log_traceback``; toyloop's code, written in ``class Future:``,
     reads ``_Future__log_traceback``.  So that the learner can write the attribute as
     asyncio does, the names a method looks up are renamed to the home class's."""
-    if isinstance(value, (staticmethod, classmethod)):
-        return type(value)(_private_names_as(value.__func__, own, home))
-    if isinstance(value, property):
-        return property(*(_private_names_as(f, own, home) if f else None
-                          for f in (value.fget, value.fset, value.fdel)), value.__doc__)
-    if not isinstance(value, types.FunctionType):
-        return value
-    new = types.FunctionType(_renamed_code(value.__code__, own, home), value.__globals__,
-                             value.__name__, value.__defaults__, value.__closure__)
-    new.__kwdefaults__ = value.__kwdefaults__
-    new.__dict__.update(value.__dict__)
-    new.__qualname__ = value.__qualname__
-    new.__doc__ = value.__doc__
-    return new
+    return _each_function(value, lambda f: _copy_function(
+        f, _renamed_code(f.__code__, own, home), f.__closure__))
 
 
 def _renamed_code(code: types.CodeType, own: str, home: str) -> types.CodeType:
@@ -223,20 +211,35 @@ def _renamed_code(code: types.CodeType, own: str, home: str) -> types.CodeType:
 
 def _transplant(value: Any, home: type) -> Any:
     """A copy of a method whose ``super()`` starts from ``home`` (its ``__class__`` cell)."""
+    def rehome(function: types.FunctionType) -> types.FunctionType:
+        # Always a new function object (the class owns its own copy), and a new
+        # __class__ cell when the code uses super().
+        closure = tuple(
+            types.CellType(home) if name == "__class__" else cell
+            for name, cell in zip(function.__code__.co_freevars, function.__closure__ or (),
+                                  strict=True)) or None
+        return _copy_function(function, function.__code__, closure)
+    return _each_function(value, rehome)
+
+
+def _each_function(value: Any, rebuild: Callable[[types.FunctionType], Any]) -> Any:
+    """``value`` with the functions in it rebuilt: a plain function, or the ones inside
+    a staticmethod, classmethod or property; anything else as it is."""
     if isinstance(value, (staticmethod, classmethod)):
-        return type(value)(_transplant(value.__func__, home))
+        return type(value)(_each_function(value.__func__, rebuild))
     if isinstance(value, property):
-        return property(*(_transplant(f, home) if f else None
+        return property(*(_each_function(f, rebuild) if f else None
                           for f in (value.fget, value.fset, value.fdel)), value.__doc__)
     if not isinstance(value, types.FunctionType):
         return value
-    # Always a new function object (the class owns its own copy), and a new
-    # __class__ cell when the code uses super().
-    closure = tuple(types.CellType(home) if name == "__class__" else cell
-                    for name, cell in zip(value.__code__.co_freevars, value.__closure__ or (),
-                                          strict=True)) or None
-    new = types.FunctionType(value.__code__, value.__globals__, value.__name__,
-                             value.__defaults__, closure)
+    return rebuild(value)
+
+
+def _copy_function(value: types.FunctionType, code: types.CodeType,
+                   closure: tuple | None) -> types.FunctionType:
+    """A new function like ``value`` (name, defaults, attributes) with ``code``."""
+    new = types.FunctionType(code, value.__globals__, value.__name__, value.__defaults__,
+                             closure)
     new.__kwdefaults__ = value.__kwdefaults__
     new.__dict__.update(value.__dict__)
     new.__qualname__ = value.__qualname__
